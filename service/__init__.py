@@ -1,0 +1,56 @@
+"""onething: a county's "高效办成一件事" bundles as state machines, behind a Flask API."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, Config, ProductionConfig
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    production = os.environ.get("ONETHING_ENV") == "production"
+    app.config.from_object(ProductionConfig if production else Config)
+    if test_config:
+        app.config.update(test_config)
+    _configure_database_url(app)
+    app.json.ensure_ascii = False  # Chinese stays readable in every response
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state entered
+
+    from . import problems, transaction
+    from .api_docs import bp as api_docs_bp
+    from .applications.api import blp as applications_blp
+    from .catalog.api import blp as bundles_blp
+    from .catalog.cli import catalog_cli
+    from .database import db, migrate
+    from .demo.cli import demo_cli
+    from .health import bp as health_bp
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    api = problems.ProblemApi(app)
+    api.register_blueprint(bundles_blp)
+    api.register_blueprint(applications_blp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(api_docs_bp)
+    problems.init_app(app)
+    transaction.init_app(app)
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(demo_cli)
+    return app
+
+
+def _configure_database_url(app: Flask) -> None:
+    from .database import normalize_url
+
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{Path(app.instance_path) / 'onething.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_url(url)
+
+
+__all__ = ["create_app", "Config"]

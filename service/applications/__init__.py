@@ -1,0 +1,1 @@
+"""Applications: one per applicant and bundle, with its items, history and transitions."""

@@ -1,0 +1,263 @@
+"""Creating applications and moving them through their bundle's machine.
+
+The only code that writes applications. Every function flushes and leaves the commit to the
+request (or CLI command) that called it, so one request's writes land together or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.security import generate_password_hash
+
+from ..catalog.operations import find_version, machine_for
+from ..database import db, utcnow
+from ..engine import identifiers
+from ..engine.errors import InvalidTriggerInput
+from ..engine.inputs import check_submission, check_trigger_input
+from ..engine.machine import Guards, Step, WorkflowState, outcome_of
+from ..engine.states import (
+    ApplicationState,
+    AutomaticTrigger,
+    ItemState,
+    Trigger,
+)
+from .models import Application, ApplicationItem, DailyCounter, Event
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SYSTEM = "system"
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a receipt
+QUERY_CODE_LENGTH = 10  # 50 bits: guessing is hopeless behind a rate limit
+_QUERY_CODE_HASH = "scrypt:16384:8:1"
+
+
+class ApplicationNotFound(LookupError):
+    pass
+
+
+def create_application(*, bundle_code: str, channel: str, applicant: dict, contact_phone: str,
+                       form: dict, materials: list[str], delivery_method: str, actor: str,
+                       now: datetime | None = None) -> tuple[Application, str]:
+    """Record a new application at intake. Returns it with its query code (shown once).
+
+    Raises:
+        ValidationError: keyed by the offending field.
+    """
+    version = find_version(bundle_code)
+    if version is None:
+        raise ValidationError({"bundle": [f"unknown bundle {bundle_code!r}"]})
+    bundle = machine_for(version).bundle
+    errors: dict = {}
+    applicant_errors = _check_applicant(applicant, bundle.audience)
+    if applicant_errors:
+        errors["applicant"] = applicant_errors
+    try:
+        contact_phone = identifiers.phone(contact_phone)
+    except identifiers.InvalidIdentifier as error:
+        errors["contact_phone"] = [str(error)]
+    try:
+        answers = check_submission(bundle, form, materials)
+    except ValidationError as error:
+        errors.update(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    now = now or utcnow()
+    query_code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+    application = Application(
+        number=_next_number(now),
+        bundle_version_id=version.id,
+        bundle_version=version,
+        bundle_code=bundle.code,
+        state=ApplicationState.SUBMITTED,
+        channel=channel,
+        applicant_kind=applicant["kind"],
+        applicant_name=applicant["name"].strip(),
+        applicant_id_number=applicant["id_number"],
+        contact_phone=contact_phone,
+        form=answers,
+        materials_handed_in=sorted(set(materials)),
+        materials_missing=[],
+        delivery_method=delivery_method,
+        query_code_hash=generate_password_hash(query_code, method=_QUERY_CODE_HASH),
+        created_at=now,
+        updated_at=now,
+        items=[
+            ApplicationItem(item_code=item.code, department_code=item.department.code,
+                            position=position, state=ItemState.PENDING)
+            for position, item in enumerate(bundle.items)
+        ],
+    )
+    db.session.add(application)
+    db.session.add(Event(application=application, trigger="submit", from_state=None,
+                         to_state=ApplicationState.SUBMITTED, actor=actor, reason=None,
+                         data={"channel": channel}, created_at=now))
+    db.session.flush()
+    return application, query_code
+
+
+def _check_applicant(applicant: dict, audience: str) -> dict:
+    if applicant["kind"] != audience:
+        expected = "a person" if audience == "person" else "a company"
+        return {"kind": [f"this bundle is applied for by {expected} ({audience!r})"]}
+    check = identifiers.resident_id if audience == "person" else identifiers.credit_code
+    try:
+        applicant["id_number"] = check(applicant["id_number"])
+    except identifiers.InvalidIdentifier as error:
+        return {"id_number": [str(error)]}
+    return {}
+
+
+def _next_number(now: datetime) -> str:
+    """``YYYYMMDD`` + a six-digit daily sequence, counted atomically by the database."""
+    day = now.astimezone(SHANGHAI).date()
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(DailyCounter)
+        .values(day=day, last=1)
+        .on_conflict_do_update(index_elements=[DailyCounter.day],
+                               set_={"last": DailyCounter.last + 1})
+        .returning(DailyCounter.last)
+    )
+    sequence = db.session.execute(statement).scalar_one()
+    return f"{day:%Y%m%d}{sequence:06d}"
+
+
+def get_application(number: str) -> Application:
+    application = db.session.scalars(
+        select(Application).where(Application.number == number)).first()
+    if application is None:
+        raise ApplicationNotFound(number)
+    return application
+
+
+def history(application: Application) -> list[Event]:
+    return list(db.session.scalars(
+        select(Event).where(Event.application_id == application.id).order_by(Event.id)))
+
+
+def list_applications(*, bundle: str | None = None, state: str | None = None,
+                      department: str | None = None, channel: str | None = None,
+                      offset: int = 0, limit: int = 20) -> tuple[list[Application], int]:
+    """A page of applications, newest first, and how many match in all."""
+    query = select(Application)
+    if bundle:
+        query = query.where(Application.bundle_code == bundle)
+    if state:
+        query = query.where(Application.state == state)
+    if channel:
+        query = query.where(Application.channel == channel)
+    if department:
+        query = query.where(Application.id.in_(
+            select(ApplicationItem.application_id)
+            .where(ApplicationItem.department_code == department)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = db.session.scalars(query.order_by(Application.id.desc()).offset(offset).limit(limit))
+    return list(page), total
+
+
+def allowed_triggers(number: str) -> tuple[Application, dict]:
+    application = get_application(number)
+    machine = machine_for(application.bundle_version)
+    return application, machine.allowed(_workflow_state(application))
+
+
+def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, data: dict,
+         actor: str, now: datetime | None = None) -> Application:
+    """Fire a trigger on an application, with every automatic transition it enables.
+
+    The application's row is locked (``SELECT … FOR UPDATE``) until the request commits, so two
+    writers of one application run one after the other; the second sees the first one's result.
+
+    Raises:
+        ApplicationNotFound, InvalidTriggerInput, TriggerNotAllowed.
+    """
+    application = db.session.scalars(
+        select(Application).where(Application.number == number)
+        .with_for_update(of=Application)
+        .execution_options(populate_existing=True)
+    ).first()
+    if application is None:
+        raise ApplicationNotFound(number)
+    machine = machine_for(application.bundle_version)
+    bundle = machine.bundle
+    cleaned = check_trigger_input(bundle, trigger, item, reason, data)
+    missing = tuple(bundle.missing_materials(set(application.materials_handed_in)))
+    if trigger == Trigger.REQUEST_CORRECTION and item is None:
+        cleaned["missing"] = cleaned.get("missing") or list(missing)
+        if not cleaned["missing"]:
+            raise InvalidTriggerInput({"data": {"missing": [
+                "every material is handed in: name what is wrong with one, or accept"]}})
+
+    state, steps = machine.fire(_workflow_state(application), trigger, item,
+                                Guards(missing_materials=missing))
+    now = now or utcnow()
+    _record(application, steps, state, actor, reason, cleaned, now)
+    db.session.flush()
+    return application
+
+
+def _workflow_state(application: Application) -> WorkflowState:
+    return WorkflowState(
+        ApplicationState(application.state),
+        {row.item_code: ItemState(row.state) for row in application.items},
+    )
+
+
+def _record(application: Application, steps: list[Step], state: WorkflowState, actor: str,
+            reason: str | None, data: dict, now: datetime) -> None:
+    items = {row.item_code: row for row in application.items}
+    for step in steps:
+        if step.automatic:
+            event_actor, event_reason, event_data = SYSTEM, _automatic_reason(step, state), {}
+        else:
+            event_actor, event_reason, event_data = actor, reason, data
+        db.session.add(Event(application_id=application.id, item_code=step.item,
+                             trigger=step.trigger, from_state=step.from_state,
+                             to_state=step.to_state, actor=event_actor, reason=event_reason,
+                             data=event_data, created_at=now))
+        if step.item is not None:
+            row = items[step.item]
+            row.state = step.to_state
+            if step.to_state == ItemState.OPEN:
+                row.opened_at = now
+            elif step.to_state in (ItemState.APPROVED, ItemState.DENIED):
+                row.decided_at, row.reason = now, reason
+            elif step.to_state == ItemState.CANCELLED:
+                row.decided_at, row.reason = now, event_reason
+        _apply_effects(application, step, data)
+    application.state = state.application
+    if state.application == ApplicationState.CONCLUDED and application.outcome is None:
+        application.outcome = outcome_of(state.items)
+    application.updated_at = now
+
+
+def _apply_effects(application: Application, step: Step, data: dict) -> None:
+    """What a step changes beyond states: the materials on file, the delivery method."""
+    if step.item is not None or step.automatic:
+        return
+    if step.trigger == Trigger.REQUEST_CORRECTION:
+        application.materials_missing = list(data["missing"])
+    elif step.trigger == Trigger.SUPPLEMENT:
+        application.materials_handed_in = sorted(
+            set(application.materials_handed_in) | set(data["materials"]))
+        application.materials_missing = []
+    elif step.trigger == Trigger.DELIVER and "method" in data:
+        application.delivery_method = data["method"]
+
+
+def _automatic_reason(step: Step, state: WorkflowState) -> str | None:
+    if step.trigger == AutomaticTrigger.OPEN:
+        return "all prerequisites approved" if step.item else None
+    if step.trigger == AutomaticTrigger.CANCEL:
+        return "a prerequisite was not approved"
+    if step.trigger == AutomaticTrigger.CONCLUDE:
+        return f"every item decided: {outcome_of(state.items).value}"
+    if step.trigger == AutomaticTrigger.CLOSE_WITHDRAWN:
+        return "every item withdrawn"
+    return None

@@ -1,0 +1,48 @@
+"""An application as the API shows it, joined with its bundle version's definition."""
+
+from .models import Application, Event
+
+
+def state_of(application: Application) -> dict:
+    return {"application": application.state,
+            "items": {row.item_code: row.state for row in application.items}}
+
+
+def present(application: Application, events: list[Event] | None = None) -> dict:
+    version = application.bundle_version
+    definition = version.definition
+    items = {item["code"]: item for item in definition["items"]}
+    body = {
+        "number": application.number,
+        "bundle": {"code": definition["code"], "name": definition["name"],
+                   "version": version.version},
+        "state": application.state,
+        "outcome": application.outcome,
+        "channel": application.channel,
+        "applicant": {"kind": application.applicant_kind, "name": application.applicant_name,
+                      "id_number": application.applicant_id_number},
+        "contact_phone": application.contact_phone,
+        "form": application.form,
+        "materials_handed_in": application.materials_handed_in,
+        "materials_missing": application.materials_missing,
+        "delivery_method": application.delivery_method,
+        "created_at": application.created_at,
+        "updated_at": application.updated_at,
+        "items": [
+            {
+                "item_code": row.item_code,
+                "name": items[row.item_code]["name"],
+                "department_code": row.department_code,
+                "department_name": items[row.item_code]["department"]["name"],
+                "prerequisites": items[row.item_code]["prerequisites"],
+                "state": row.state,
+                "opened_at": row.opened_at,
+                "decided_at": row.decided_at,
+                "reason": row.reason,
+            }
+            for row in application.items
+        ],
+    }
+    if events is not None:
+        body["history"] = events
+    return body

@@ -1,0 +1,124 @@
+"""The JSON shapes of the applications API. Bundle-specific checks (form, materials, identifiers)
+happen in the domain, against the application's bundle version."""
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..engine import identifiers
+from ..engine.states import ApplicationState, Channel, DeliveryMethod, Trigger
+
+
+def _values(enum) -> list[str]:
+    return [member.value for member in enum]
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ApplicantSchema(_Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(["person", "company"]),
+                         metadata={"description": "person (resident ID) or company (credit code)"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={
+        "description": "resident ID number (GB 11643) or unified social credit code (GB 32100)"})
+
+
+class ApplicationCreateSchema(_Strict):
+    bundle = fields.String(required=True, metadata={"description": "bundle code"})
+    channel = fields.String(required=True, validate=validate.OneOf(_values(Channel)))
+    applicant = fields.Nested(ApplicantSchema, required=True)
+    contact_phone = fields.String(required=True, validate=validate.Length(max=30))
+    form = fields.Dict(keys=fields.String(), required=True,
+                       metadata={"description": "answers to the bundle's merged form"})
+    materials = fields.List(fields.String(), load_default=list,
+                            metadata={"description": "codes of the materials handed in"})
+    delivery_method = fields.String(load_default=DeliveryMethod.WINDOW.value,
+                                    validate=validate.OneOf(_values(DeliveryMethod)))
+
+
+class TransitionRequestSchema(_Strict):
+    trigger = fields.String(required=True, validate=validate.OneOf(_values(Trigger)))
+    item = fields.String(load_default=None, allow_none=True,
+                         metadata={"description": "item code, for an item's trigger"})
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(max=2000))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class ApplicationFilterSchema(_Strict):
+    bundle = fields.String()
+    state = fields.String(validate=validate.OneOf(_values(ApplicationState)))
+    department = fields.String()
+    channel = fields.String(validate=validate.OneOf(_values(Channel)))
+
+
+class BundleRefSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+
+
+class ApplicantOutSchema(Schema):
+    kind = fields.String()
+    name = fields.String()
+    id_number = fields.Function(lambda applicant: identifiers.mask_id(applicant["id_number"]),
+                                metadata={"description": "masked"})
+
+
+class ItemOutSchema(Schema):
+    code = fields.String(attribute="item_code")
+    name = fields.String()
+    department = fields.String(attribute="department_code")
+    department_name = fields.String()
+    prerequisites = fields.List(fields.String())
+    state = fields.String()
+    opened_at = fields.DateTime()
+    decided_at = fields.DateTime()
+    reason = fields.String()
+
+
+class EventOutSchema(Schema):
+    at = fields.DateTime(attribute="created_at")
+    actor = fields.String()
+    trigger = fields.String()
+    item = fields.String(attribute="item_code")
+    from_state = fields.String(data_key="from")
+    to_state = fields.String(data_key="to")
+    reason = fields.String()
+    data = fields.Dict()
+
+
+class ApplicationSummarySchema(Schema):
+    number = fields.String()
+    bundle = fields.Nested(BundleRefSchema)
+    state = fields.String()
+    outcome = fields.String()
+    channel = fields.String()
+    applicant = fields.Nested(ApplicantOutSchema)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ApplicationSchema(ApplicationSummarySchema):
+    contact_phone = fields.Function(lambda app: identifiers.mask_phone(app["contact_phone"]),
+                                    metadata={"description": "masked"})
+    form = fields.Dict()
+    materials_handed_in = fields.List(fields.String())
+    materials_missing = fields.List(fields.String(), metadata={
+        "description": "the latest correction notice: everything still to hand in"})
+    delivery_method = fields.String()
+    items = fields.List(fields.Nested(ItemOutSchema))
+    history = fields.List(fields.Nested(EventOutSchema))
+
+
+class ApplicationCreatedSchema(ApplicationSchema):
+    query_code = fields.String(metadata={
+        "description": "for the applicant's status look-up; shown this once, stored hashed"})
+
+
+class AllowedTriggersSchema(Schema):
+    number = fields.String()
+    state = fields.Dict(metadata={"description": "the application's and each item's state"})
+    allowed = fields.Dict(metadata={
+        "description": '{"application": [trigger, …], "items": {item: [trigger, …]}}'})

@@ -1,0 +1,223 @@
+"""Reads ``workflows/``, checks every definition and resolves each bundle into the self-contained
+snapshot that a bundle version stores.
+
+Every problem is reported, not only the first, each with its file and the path inside it, e.g.
+``bundles/newborn.yaml: bundles[0].items[2].after[0]: unknown item 'x'``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+import yaml
+from marshmallow import ValidationError
+
+from ..engine.errors import flatten_messages
+from .schemas import workflow_file_schema
+
+KINDS = ("departments", "materials", "fields", "items", "bundles")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}" if self.path else (
+            f"{self.file}: {self.message}")
+
+
+@dataclass
+class _Entry:
+    data: dict
+    file: str
+    path: str  # e.g. "items[3]"
+
+
+@dataclass
+class Catalog:
+    """Everything in ``workflows/``, checked and resolved."""
+
+    departments: dict[str, dict] = field(default_factory=dict)
+    items: dict[str, dict] = field(default_factory=dict)
+    bundles: dict[str, dict] = field(default_factory=dict)  # code -> snapshot
+
+    @staticmethod
+    def digest(snapshot: dict) -> str:
+        canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class CatalogInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the catalog")
+        self.problems = problems
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """Read, check and resolve every ``*.yaml`` under ``directory``.
+
+    Raises:
+        CatalogInvalid: with every problem found.
+    """
+    problems: list[Problem] = []
+    entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KINDS}
+    files = sorted(directory.rglob("*.yaml"))
+    if not files:
+        raise CatalogInvalid([Problem(str(directory), "", "no *.yaml definition found")])
+    for path in files:
+        name = str(path.relative_to(directory))
+        _read_file(path, name, entries, problems)
+    catalog = _resolve(entries, problems)
+    if problems:
+        raise CatalogInvalid(problems)
+    return catalog
+
+
+def _read_file(path: Path, name: str, entries: dict, problems: list[Problem]) -> None:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        problems.append(Problem(name, "", f"not valid YAML: {error}"))
+        return
+    try:
+        loaded = workflow_file_schema.load(raw)
+    except ValidationError as error:
+        problems.extend(Problem(name, where, message)
+                        for where, message in flatten_messages(error.messages))
+        return
+    for kind in KINDS:
+        for index, data in enumerate(loaded[kind]):
+            where = f"{kind}[{index}]"
+            first = entries[kind].get(data["code"])
+            if first:
+                problems.append(Problem(name, f"{where}.code",
+                                        f"duplicate {kind[:-1]} code {data['code']!r}, first "
+                                        f"defined in {first.file}: {first.path}"))
+                continue
+            entries[kind][data["code"]] = _Entry(data, name, where)
+
+
+def _resolve(entries: dict, problems: list[Problem]) -> Catalog:
+    catalog = Catalog()
+    departments = entries["departments"]
+    catalog.departments = {code: entry.data for code, entry in departments.items()}
+
+    for code, entry in entries["items"].items():
+        item = entry.data
+
+        def report(path: str, message: str, entry: _Entry = entry) -> None:
+            problems.append(Problem(entry.file, f"{entry.path}.{path}", message))
+
+        if item["department"] not in departments:
+            report("department", f"unknown department {item['department']!r}")
+        for kind, refs in (("materials", item["materials"]), ("fields", item["fields"])):
+            for index, ref in enumerate(refs):
+                if ref not in entries[kind]:
+                    report(f"{kind}[{index}]", f"unknown {kind[:-1]} {ref!r}")
+        catalog.items[code] = item
+
+    for code, entry in entries["bundles"].items():
+        snapshot = _resolve_bundle(entry, entries, problems)
+        if snapshot is not None:
+            catalog.bundles[code] = snapshot
+    return catalog
+
+
+def _resolve_bundle(entry: _Entry, entries: dict, problems: list[Problem]) -> dict | None:
+    bundle = entry.data
+    before = len(problems)
+
+    def report(path: str, message: str) -> None:
+        problems.append(Problem(entry.file, f"{entry.path}.{path}", message))
+
+    members = [member["item"] for member in bundle["items"]]
+    for index, member in enumerate(bundle["items"]):
+        if member["item"] not in entries["items"]:
+            report(f"items[{index}].item", f"unknown item {member['item']!r}")
+        if members.index(member["item"]) != index:
+            report(f"items[{index}].item", f"item {member['item']!r} is listed twice")
+        for position, prerequisite in enumerate(member["after"]):
+            if prerequisite not in members:
+                report(f"items[{index}].after[{position}]",
+                       f"{prerequisite!r} is not an item of this bundle")
+    if len(problems) > before:
+        return None
+
+    graph = {member["item"]: member["after"] for member in bundle["items"]}
+    try:
+        tuple(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        cycle = error.args[1]
+        index = members.index(cycle[0])
+        report(f"items[{index}].after", "prerequisite cycle: " + " → ".join(reversed(cycle)))
+        return None
+
+    items = [entries["items"][code].data for code in members]
+    producers = {certificate: item["code"] for item in items for certificate in item["produces"]}
+    for index, item in enumerate(items):
+        upstream = _ancestors(item["code"], graph)
+        for certificate in item["materials"]:
+            producer = producers.get(certificate)
+            if producer and producer != item["code"] and producer not in upstream:
+                report(f"items[{index}].after",
+                       f"{item['code']!r} consumes {certificate!r}, produced by {producer!r}, "
+                       "which is not among its prerequisites")
+    if len(problems) > before:
+        return None
+    # What an item produces reaches its dependants by data sharing: asked of the applicant only
+    # for an item that needs it before (or without) its producer, e.g. the parents' own 户口簿.
+    materials = _merged([code for item in items for code in item["materials"]
+                         if producers.get(code) not in _ancestors(item["code"], graph)])
+    form = _merged([code for item in items for code in item["fields"]])
+    departments = entries["departments"]
+    return {
+        "code": bundle["code"],
+        "name": bundle["name"],
+        "description": bundle["description"],
+        "audience": bundle["audience"],
+        "limits": bundle["limits"],
+        "items": [
+            {
+                "code": item["code"],
+                "name": item["name"],
+                "department": {"code": item["department"],
+                               "name": departments[item["department"]].data["name"]},
+                "limits": item["limits"],
+                "prerequisites": graph[item["code"]],
+                "materials": item["materials"],
+                "fields": item["fields"],
+                "produces": item["produces"],
+                "online": item["online"],
+            }
+            for item in items
+        ],
+        "materials": [
+            {"code": code, "name": entries["materials"][code].data["name"],
+             "exempt": entries["materials"][code].data["e_certificate"]}
+            for code in materials
+        ],
+        "form": [entries["fields"][code].data for code in form],
+    }
+
+
+def _ancestors(code: str, graph: dict[str, list[str]]) -> set[str]:
+    found: set[str] = set()
+    stack = list(graph[code])
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(graph[current])
+    return found
+
+
+def _merged(codes: list[str]) -> list[str]:
+    """Codes in first-seen order, each once: what several items need is asked for once."""
+    return list(dict.fromkeys(codes))

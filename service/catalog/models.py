@@ -1,0 +1,55 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import JSONDocument, UTCDateTime, db, utcnow, write_once
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class ServiceItem(db.Model):
+    """The catalog's current definition of an item; bundle versions keep their own copy."""
+
+    __tablename__ = "service_items"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    definition: Mapped[dict] = mapped_column(JSONDocument)
+
+
+class Bundle(db.Model):
+    __tablename__ = "bundles"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    latest_version: Mapped[int] = mapped_column(Integer)
+
+    versions: Mapped[list["BundleVersion"]] = relationship(
+        back_populates="bundle", order_by="BundleVersion.version", lazy="raise"
+    )
+
+
+class BundleVersion(db.Model):
+    """A published, immutable bundle definition; applications stay on the one they began on."""
+
+    __tablename__ = "bundle_versions"
+    __table_args__ = (UniqueConstraint("bundle_code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_code: Mapped[str] = mapped_column(ForeignKey("bundles.code"))
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict] = mapped_column(JSONDocument)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    bundle: Mapped[Bundle] = relationship(back_populates="versions", lazy="raise")
+
+
+write_once(BundleVersion)

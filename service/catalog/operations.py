@@ -1,0 +1,101 @@
+"""Publishing the catalog and reading published bundles. Only flushes; the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
+
+from ..database import db
+from ..engine.bundle import Bundle as BundleDefinition
+from ..engine.machine import BundleMachine, machines
+from .definitions import Catalog
+from .models import Bundle, BundleVersion, Department, ServiceItem
+
+
+@dataclass
+class PublishReport:
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    departments: int = 0
+    items: int = 0
+
+
+def publish(catalog: Catalog, progress=None) -> PublishReport:
+    """Store the catalog; a bundle gets a new version only where its definition changed."""
+    report = PublishReport(departments=len(catalog.departments), items=len(catalog.items))
+    _upsert(Department, catalog.departments, lambda data: {"name": data["name"]})
+    _upsert(ServiceItem, catalog.items, lambda data: {
+        "name": data["name"], "department_code": data["department"], "definition": data})
+    bundles = {bundle.code: bundle for bundle in db.session.scalars(select(Bundle))}
+    latest = {
+        version.bundle_code: version
+        for version in db.session.scalars(
+            select(BundleVersion).join(Bundle, (Bundle.code == BundleVersion.bundle_code)
+                                       & (Bundle.latest_version == BundleVersion.version)))
+    }
+    for code, snapshot in sorted(catalog.bundles.items()):
+        digest = Catalog.digest(snapshot)
+        bundle = bundles.get(code)
+        if bundle is None:
+            bundle = Bundle(code=code, name=snapshot["name"], latest_version=0)
+            db.session.add(bundle)
+            report.created.append(code)
+        elif latest[code].digest == digest:
+            report.unchanged.append(code)
+            if progress:
+                progress(code)
+            continue
+        else:
+            report.changed.append(code)
+        bundle.name = snapshot["name"]
+        bundle.latest_version += 1
+        db.session.add(BundleVersion(bundle_code=code, version=bundle.latest_version,
+                                     digest=digest, definition=snapshot))
+        if progress:
+            progress(code)
+    db.session.flush()
+    return report
+
+
+def _upsert(model, entries: dict[str, dict], columns) -> None:
+    existing = {row.code: row for row in db.session.scalars(select(model))}
+    for code, data in entries.items():
+        values = columns(data)
+        row = existing.get(code)
+        if row is None:
+            db.session.add(model(code=code, **values))
+            continue
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                if name == "definition":
+                    flag_modified(row, name)
+
+
+def list_bundles() -> list[tuple[Bundle, BundleVersion]]:
+    rows = db.session.execute(
+        select(Bundle, BundleVersion)
+        .join(BundleVersion, (Bundle.code == BundleVersion.bundle_code)
+              & (Bundle.latest_version == BundleVersion.version))
+        .order_by(Bundle.code)
+    )
+    return [tuple(row) for row in rows]
+
+
+def find_version(code: str, version: int | None = None) -> BundleVersion | None:
+    query = select(BundleVersion).join(Bundle).where(Bundle.code == code)
+    if version is None:
+        query = query.where(BundleVersion.version == Bundle.latest_version)
+    else:
+        query = query.where(BundleVersion.version == version)
+    return db.session.scalars(query).first()
+
+
+def machine_for(version: BundleVersion) -> BundleMachine:
+    """The compiled machine of a version, built on first use and cached by digest."""
+    return machines.get(
+        version.digest, lambda: BundleDefinition.from_snapshot(version.definition, version.digest)
+    )

@@ -1,0 +1,105 @@
+"""Marshmallow schemas of the files in ``workflows/``: the shape of each entry, one file at a time.
+
+References between files (an item's department, a bundle's items) are checked by
+:mod:`service.catalog.definitions` once every file is read.
+"""
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+CODE = validate.Regexp(
+    r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
+    error="must be snake_case: lower-case letters and digits, single underscores between words",
+)
+UNITS = ("working_days", "natural_days")
+AUDIENCES = ("person", "company")
+FIELD_TYPES = ("text", "date", "number", "choice", "boolean")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class LimitsSchema(_Strict):
+    statutory = fields.Integer(required=True, validate=validate.Range(min=0))
+    committed = fields.Integer(required=True, validate=validate.Range(min=0))
+    unit = fields.String(
+        required=True,
+        validate=validate.OneOf(UNITS),
+        error_messages={"required": "a limit needs its unit: working_days or natural_days"},
+    )
+
+    @validates_schema
+    def committed_within_statutory(self, data, **kwargs):
+        if data.get("committed", 0) > data.get("statutory", 0):
+            raise ValidationError(
+                f"the committed limit ({data['committed']}) is above the statutory limit "
+                f"({data['statutory']})",
+                field_name="committed",
+            )
+
+
+class DepartmentSchema(_Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class MaterialSchema(_Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    e_certificate = fields.Boolean(load_default=False)
+
+
+class FormFieldSchema(_Strict):
+    code = fields.String(required=True, validate=CODE)
+    label = fields.String(required=True, validate=validate.Length(min=1))
+    type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
+    required = fields.Boolean(load_default=True)
+    choices = fields.List(fields.String(), load_default=list)
+
+    @validates_schema
+    def choices_for_choice(self, data, **kwargs):
+        if (data.get("type") == "choice") != bool(data.get("choices")):
+            raise ValidationError("a choice field, and only a choice field, lists its choices",
+                                  field_name="choices")
+
+
+class ItemSchema(_Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    department = fields.String(required=True)
+    limits = fields.Nested(LimitsSchema, required=True)
+    materials = fields.List(fields.String(), load_default=list)
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
+                          load_default=list)
+    produces = fields.List(fields.String(), load_default=list)
+    online = fields.Boolean(load_default=False)
+
+
+class BundleItemSchema(_Strict):
+    item = fields.String(required=True)
+    after = fields.List(fields.String(), load_default=list)
+
+
+class BundleSchema(_Strict):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    description = fields.String(load_default="")
+    audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
+    limits = fields.Nested(LimitsSchema, required=True)
+    items = fields.List(fields.Nested(BundleItemSchema), required=True,
+                        validate=validate.Length(min=1))
+
+
+class WorkflowFileSchema(_Strict):
+    """One YAML file: any of these lists, so departments, items and bundles can live apart."""
+
+    departments = fields.List(fields.Nested(DepartmentSchema), load_default=list)
+    materials = fields.List(fields.Nested(MaterialSchema), load_default=list)
+    fields_ = fields.List(fields.Nested(FormFieldSchema), data_key="fields", attribute="fields",
+                          load_default=list)
+    items = fields.List(fields.Nested(ItemSchema), load_default=list)
+    bundles = fields.List(fields.Nested(BundleSchema), load_default=list)
+
+
+workflow_file_schema = WorkflowFileSchema()

@@ -1,0 +1,36 @@
+"""Settings, read from the environment once at start-up."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    # Set in create_app when DATABASE_URL is absent: an SQLite file in the instance folder.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", PROJECT_ROOT / "workflows"))
+    DEMO_DATA_ALLOWED = True
+
+    API_TITLE = "onething"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"  # vendored, see service/api_docs.py
+    API_SPEC_OPTIONS = {
+        "info": {
+            "description": "高效办成一件事: one application, one form, one set of materials; "
+            "departments decide their items in parallel. Errors are RFC 9457 problem documents."
+        }
+    }
+
+
+class ProductionConfig(Config):
+    DEMO_DATA_ALLOWED = False
+
+
+class TestConfig(Config):
+    TESTING = True

@@ -1,0 +1,1 @@
+"""Demo applications for a new database (never in the production configuration)."""

@@ -1,0 +1,67 @@
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from ..applications import operations
+from ..applications.models import Application
+from ..catalog.operations import find_version, machine_for
+from ..database import db
+from ..engine.states import Trigger
+from .samples import answers_for, applicant_for
+
+demo_cli = AppGroup("demo", help="Demo data for trying onething out.")
+
+CLERK, REVIEWER, CITIZEN = "demo-clerk", "demo-reviewer", "citizen"
+
+# (bundle, materials left out, then the triggers fired: (trigger, item, reason, data, actor))
+SCENARIOS = {
+    "accepted, first item open, the rest waiting on it": ("newborn", [], [
+        (Trigger.ACCEPT, None, None, {}, CLERK)]),
+    "in correction: the child's photo is missing": ("newborn", ["child_photo"], [
+        (Trigger.REQUEST_CORRECTION, None, "请补交新生儿近期免冠照片", {}, CLERK)]),
+    "three departments working in parallel": ("restaurant", [], [
+        (Trigger.ACCEPT, None, None, {}, CLERK),
+        (Trigger.START_REVIEW, "business_establishment", None, {}, REVIEWER),
+        (Trigger.APPROVE, "business_establishment", None, {}, REVIEWER),
+        (Trigger.START_REVIEW, "fire_safety_inspection", None, {}, REVIEWER)]),
+    "concluded, approved, waiting for delivery": ("company_closure", [], [
+        (Trigger.ACCEPT, None, None, {}, CLERK)] + [
+        step for item in ("tax_deregistration", "company_deregistration",
+                          "social_insurance_deregistration", "customs_record_cancellation",
+                          "seal_deregistration", "bank_account_closure")
+        for step in ((Trigger.START_REVIEW, item, None, {}, REVIEWER),
+                     (Trigger.APPROVE, item, None, {}, REVIEWER))]),
+    "delivered": ("newborn", [], [(Trigger.ACCEPT, None, None, {}, CLERK)] + [
+        step for item in ("birth_medical_certificate", "birth_registration",
+                          "newborn_medical_insurance", "social_security_card",
+                          "vaccination_certificate")
+        for step in ((Trigger.START_REVIEW, item, None, {}, REVIEWER),
+                     (Trigger.APPROVE, item, None, {}, REVIEWER))] + [
+        (Trigger.DELIVER, None, None, {"method": "electronic"}, CLERK)]),
+}
+
+
+@demo_cli.command("seed")
+def seed():
+    """Create a handful of demo applications in different states (once, on an empty database)."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException("demo data is not allowed in the production configuration")
+    if db.session.scalar(select(func.count()).select_from(Application)):
+        click.echo("applications exist already: nothing seeded")
+        return
+    for serial, (label, (bundle_code, left_out, steps)) in enumerate(SCENARIOS.items(), 1):
+        version = find_version(bundle_code)
+        if version is None:
+            raise click.ClickException(f"bundle {bundle_code!r} is not loaded: "
+                                       "run `flask catalog load` first")
+        bundle = machine_for(version).bundle
+        application, query_code = operations.create_application(
+            bundle_code=bundle_code, channel="window", applicant=applicant_for(bundle, serial),
+            contact_phone="13800138000", form=answers_for(bundle),
+            materials=[code for code in bundle.material_codes if code not in left_out],
+            delivery_method="window", actor=CLERK)
+        for trigger, item, reason, data, actor in steps:
+            operations.fire(application.number, trigger, item, reason, data, actor)
+        click.echo(f"{application.number}  query code {query_code}  {bundle.name}: {label}")
+    db.session.commit()

@@ -1,0 +1,46 @@
+"""Plausible applicants and form answers for demo applications and tests."""
+
+from stdnum.cn import ric, uscc
+
+from ..engine.bundle import Bundle
+
+_TEXT = {
+    "child_name": "李小满", "birth_institution": "县人民医院", "father_name": "李明",
+    "mother_name": "王芳", "registered_address": "城关镇人民路18号",
+    "business_name": "城关镇老李面馆", "business_address": "城关镇解放街26号",
+    "signboard_text": "老李面馆", "company_name": "县恒通商贸有限公司",
+    "bank_account_number": "6222020200112233445",
+}
+
+
+def resident_id(serial: int, birth: str = "19900307") -> str:
+    """A resident ID number with a correct check character (region 430121)."""
+    body = f"430121{birth}{serial % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum reads the first 17 of 18
+
+
+def credit_code(serial: int) -> str:
+    body = f"91430121MA4L{serial % 100000:05d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def answers_for(bundle: Bundle) -> dict:
+    answers = {}
+    for field in bundle.form:
+        if field.type == "date":
+            answers[field.code] = "2026-11-20"
+        elif field.type == "number":
+            answers[field.code] = 60
+        elif field.type == "boolean":
+            answers[field.code] = False
+        elif field.type == "choice":
+            answers[field.code] = field.choices[0]
+        else:
+            answers[field.code] = _TEXT.get(field.code, f"{field.label}（示例）")
+    return answers
+
+
+def applicant_for(bundle: Bundle, serial: int) -> dict:
+    if bundle.audience == "company":
+        return {"kind": "company", "name": "县恒通商贸有限公司", "id_number": credit_code(serial)}
+    return {"kind": "person", "name": "李明", "id_number": resident_id(serial)}

@@ -1,0 +1,61 @@
+"""Who applies: resident ID numbers (GB 11643), unified social credit codes (GB 32100), phones.
+
+python-stdnum does the arithmetic. Its ``cn.ric.validate`` also rejects region codes missing from
+its table, which real, newer or retired codes are; so the birth place is not checked here.
+"""
+
+import re
+
+from stdnum import exceptions
+from stdnum.cn import ric, uscc
+from stdnum.util import isdigits
+
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+class InvalidIdentifier(ValueError):
+    pass
+
+
+def resident_id(number: str) -> str:
+    """The compact, upper-case form of a valid resident ID number."""
+    number = ric.compact(number)
+    if len(number) != 18:
+        raise InvalidIdentifier("a resident ID number has 18 characters")
+    if not isdigits(number[:-1]):
+        raise InvalidIdentifier("a resident ID number is 17 digits and a check character")
+    if number[-1] != ric.calc_check_digit(number):
+        raise InvalidIdentifier("the check character of this resident ID number is wrong")
+    try:
+        ric.get_birth_date(number)
+    except exceptions.ValidationError:
+        raise InvalidIdentifier("the birth date in this resident ID number is not a date") from None
+    return number
+
+
+def credit_code(code: str) -> str:
+    """The compact form of a valid unified social credit code."""
+    try:
+        return uscc.validate(code)
+    except exceptions.InvalidChecksum:
+        raise InvalidIdentifier("the check character of this credit code is wrong") from None
+    except exceptions.ValidationError:
+        raise InvalidIdentifier("a credit code is 18 characters over 0-9 and A-Y "
+                                "without I, O, S, V, Z") from None
+
+
+def phone(number: str) -> str:
+    compact = re.sub(r"[\s()]", "", number)
+    if not _PHONE.match(compact):
+        raise InvalidIdentifier("a mobile number (11 digits, 1…) or a landline with area code")
+    return compact
+
+
+def mask_id(number: str) -> str:
+    """430121********123X: region and last four visible (PIPL: show the minimum)."""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    """138****5678."""
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]

@@ -1,0 +1,131 @@
+"""What a bundle asks of an applicant, and what each trigger needs, checked with marshmallow.
+
+Schemas are built once per bundle version (cached by digest) from its definition.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from .bundle import Bundle
+from .errors import InvalidTriggerInput
+from .states import APPLICATION_TRIGGERS, ITEM_TRIGGERS, REASON_REQUIRED, DeliveryMethod, Trigger
+
+_TEXT_MAX = 500
+
+
+def _form_field(field) -> fields.Field:
+    options = {"required": field.required, "allow_none": not field.required}
+    if field.type == "date":
+        return fields.Date(**options)
+    if field.type == "number":
+        return fields.Float(allow_nan=False, **options)
+    if field.type == "boolean":
+        return fields.Boolean(**options)
+    if field.type == "choice":
+        return fields.String(validate=validate.OneOf(field.choices), **options)
+    return fields.String(validate=validate.Length(min=1, max=_TEXT_MAX), **options)
+
+
+@lru_cache(maxsize=256)
+def _form_schema(bundle: Bundle) -> Schema:
+    schema_class = Schema.from_dict({field.code: _form_field(field) for field in bundle.form},
+                                    name=f"Form_{bundle.code}")
+    return schema_class(unknown=RAISE)
+
+
+def check_submission(bundle: Bundle, form: dict, materials: list[str]) -> dict:
+    """The form answers, normalised for storage.
+
+    Raises:
+        ValidationError: keyed ``form.<field>`` or ``materials[i]``.
+    """
+    errors: dict = {}
+    schema = _form_schema(bundle)
+    try:
+        answers = schema.dump(schema.load(form))
+    except ValidationError as error:
+        errors["form"] = error.messages
+        answers = {}
+    unknown = {index: [f"{code!r} is not a material of this bundle"]
+               for index, code in enumerate(materials) if code not in bundle.material_codes}
+    if unknown:
+        errors["materials"] = unknown
+    if errors:
+        raise ValidationError(errors)
+    return answers
+
+
+class _MaterialCodes(fields.List):
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(), **kwargs)
+
+
+class _NoData(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class _Correction(_NoData):
+    missing = _MaterialCodes(metadata={
+        "description": "every missing material, in one notice; default: all not yet handed in"})
+
+
+class _Supplement(_NoData):
+    materials = _MaterialCodes(required=True, validate=validate.Length(min=1))
+
+
+class _ItemSupplement(_NoData):
+    materials = _MaterialCodes(load_default=list)
+
+
+class _Delivery(_NoData):
+    method = fields.String(validate=validate.OneOf([method.value for method in DeliveryMethod]))
+
+
+_DATA_SCHEMAS = {
+    (Trigger.REQUEST_CORRECTION, False): _Correction(),
+    (Trigger.REQUEST_CORRECTION, True): _Correction(),
+    (Trigger.SUPPLEMENT, False): _Supplement(),
+    (Trigger.SUPPLEMENT, True): _ItemSupplement(),
+    (Trigger.DELIVER, False): _Delivery(),
+}
+_NO_DATA = _NoData()
+
+
+def check_trigger_input(bundle: Bundle, trigger: Trigger, item: str | None, reason: str | None,
+                        data: dict) -> dict:
+    """The trigger's data, checked against what the trigger needs on this bundle.
+
+    Raises:
+        InvalidTriggerInput: keyed by ``item``, ``reason`` or ``data.<field>``.
+    """
+    errors: dict = {}
+    if item is not None and item not in bundle.item_codes:
+        errors["item"] = [f"{item!r} is not an item of bundle {bundle.code!r}; "
+                          f"its items are {', '.join(bundle.item_codes)}"]
+    elif item is not None and trigger not in ITEM_TRIGGERS:
+        errors["item"] = [f"{trigger.value!r} applies to the whole application: leave item empty"]
+    elif item is None and trigger not in APPLICATION_TRIGGERS:
+        errors["item"] = [f"{trigger.value!r} applies to one item: name it"]
+    needs_reason = trigger in REASON_REQUIRED or (
+        trigger == Trigger.REQUEST_CORRECTION and item is not None)
+    if needs_reason and not (reason or "").strip():
+        errors["reason"] = [f"{trigger.value!r} needs a reason, given to the applicant"]
+    schema = _DATA_SCHEMAS.get((trigger, item is not None), _NO_DATA)
+    try:
+        cleaned = schema.load(data)
+    except ValidationError as error:
+        errors["data"] = error.messages
+        cleaned = {}
+    for key in ("missing", "materials"):
+        unknown = {index: [f"{code!r} is not a material of this bundle"]
+                   for index, code in enumerate(cleaned.get(key, ()))
+                   if code not in bundle.material_codes}
+        if unknown:
+            errors.setdefault("data", {})[key] = unknown
+    if errors:
+        raise InvalidTriggerInput(errors)
+    return cleaned

@@ -1,0 +1,35 @@
+"""One commit point per request: the work of a successful write is committed whole, anything
+else is rolled back. Operations only flush."""
+
+import logging
+
+from flask import Response, request
+from sqlalchemy.exc import IntegrityError
+
+from . import idempotency
+from .database import db
+
+log = logging.getLogger(__name__)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def init_app(app) -> None:
+    app.before_request(idempotency.check_request)
+
+    @app.after_request
+    def commit_or_roll_back(response: Response) -> Response:
+        if request.method in _SAFE_METHODS or response.status_code >= 400:
+            db.session.rollback()
+            return response
+        key = request.headers.get(idempotency.HEADER)
+        try:
+            idempotency.remember(response)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            record = idempotency.find(key) if key else None
+            if record is None:
+                raise
+            log.info("idempotency key raced; answering with the first response")
+            return idempotency.replay(record)
+        return response

@@ -1,0 +1,50 @@
+"""Requests that tests build often: a valid application for a bundle, a trigger."""
+
+from __future__ import annotations
+
+from service.catalog.operations import find_version, machine_for
+from service.demo.samples import answers_for, applicant_for
+
+
+def bundle_definition(app, code: str):
+    with app.app_context():
+        return machine_for(find_version(code)).bundle
+
+
+def application_payload(app, bundle_code: str = "newborn", serial: int = 1, **overrides) -> dict:
+    bundle = bundle_definition(app, bundle_code)
+    payload = {
+        "bundle": bundle_code,
+        "channel": "window",
+        "applicant": applicant_for(bundle, serial),
+        "contact_phone": "13800138000",
+        "form": answers_for(bundle),
+        "materials": sorted(bundle.material_codes),
+        "delivery_method": "window",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def create(client, bundle_code: str = "newborn", **overrides) -> dict:
+    response = client.post("/api/applications",
+                           json=application_payload(client.application, bundle_code, **overrides))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def fire(client, number: str, trigger: str, item: str | None = None, reason: str | None = None,
+         data: dict | None = None, expect: int = 200, actor: str = "tester") -> dict:
+    response = client.post(f"/api/applications/{number}/transitions",
+                           json={"trigger": trigger, "item": item, "reason": reason,
+                                 "data": data or {}},
+                           headers={"X-Actor": actor})
+    assert response.status_code == expect, response.get_json()
+    return response.get_json()
+
+
+def decide(client, number: str, item: str, approve: bool = True, reason: str | None = None):
+    fire(client, number, "start_review", item)
+    if approve:
+        return fire(client, number, "approve", item)
+    return fire(client, number, "deny", item, reason=reason or "不符合法定条件")
