@@ -26,6 +26,8 @@ from service.database import db
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ("sqlite", "postgresql")
+# Row locks and real concurrency: SQLite lets one writer in at a time, so these run on PostgreSQL.
+postgresql_only = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
 
 def postgres_admin() -> psycopg.Connection:

@@ -108,12 +108,14 @@ def _resolve(entries: dict, problems: list[Problem]) -> Catalog:
     catalog = Catalog()
     departments = entries["departments"]
     catalog.departments = {code: entry.data for code, entry in departments.items()}
+    broken: set[str] = set()
 
     for code, entry in entries["items"].items():
         item = entry.data
 
         def report(path: str, message: str, entry: _Entry = entry) -> None:
             problems.append(Problem(entry.file, f"{entry.path}.{path}", message))
+            broken.add(entry.data["code"])
 
         if item["department"] not in departments:
             report("department", f"unknown department {item['department']!r}")
@@ -124,13 +126,15 @@ def _resolve(entries: dict, problems: list[Problem]) -> Catalog:
         catalog.items[code] = item
 
     for code, entry in entries["bundles"].items():
-        snapshot = _resolve_bundle(entry, entries, problems)
+        snapshot = _resolve_bundle(entry, entries, broken, problems)
         if snapshot is not None:
             catalog.bundles[code] = snapshot
     return catalog
 
 
-def _resolve_bundle(entry: _Entry, entries: dict, problems: list[Problem]) -> dict | None:
+def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
+                    problems: list[Problem]) -> dict | None:
+    """The bundle's snapshot, or None where it or one of its items has a problem."""
     bundle = entry.data
     before = len(problems)
 
@@ -147,7 +151,7 @@ def _resolve_bundle(entry: _Entry, entries: dict, problems: list[Problem]) -> di
             if prerequisite not in members:
                 report(f"items[{index}].after[{position}]",
                        f"{prerequisite!r} is not an item of this bundle")
-    if len(problems) > before:
+    if len(problems) > before or broken.intersection(members):
         return None
 
     graph = {member["item"]: member["after"] for member in bundle["items"]}

@@ -28,7 +28,7 @@ def test_query_code_is_shown_once_and_stored_hashed(client):
         from service.applications.operations import get_application
 
         stored = get_application(created["number"]).query_code_hash
-    assert created["query_code"] not in stored and stored.startswith("scrypt:")
+    assert created["query_code"] not in stored and stored.startswith("pbkdf2:")
 
 
 def test_personal_data_is_masked_in_responses(client):

@@ -1,0 +1,51 @@
+import shutil
+
+from service.applications.models import Application
+from service.config import PROJECT_ROOT
+from service.database import db
+from tests.conftest import make_app
+
+
+def test_catalog_check_passes_on_the_repository(runner):
+    result = runner.invoke(args=["catalog", "check"])
+    assert result.exit_code == 0, result.output
+    assert "ok:" in result.output and "3 bundles" in result.output
+
+
+def test_catalog_check_fails_with_every_problem_named(runner, tmp_path):
+    shutil.copytree(PROJECT_ROOT / "workflows", tmp_path / "workflows")
+    items = tmp_path / "workflows" / "items.yaml"
+    items.write_text(items.read_text(encoding="utf-8").replace(
+        "department: tax", "department: treasury"), encoding="utf-8")
+    result = runner.invoke(args=["catalog", "check", "--directory", str(tmp_path / "workflows")])
+    assert result.exit_code != 0
+    assert "items.yaml: items[" in result.output
+    assert "unknown department 'treasury'" in result.output
+
+
+def test_catalog_load_twice_changes_nothing_the_second_time(runner):
+    first = runner.invoke(args=["catalog", "load"])
+    assert first.exit_code == 0, first.output
+    assert "created: 3" in first.output
+    second = runner.invoke(args=["catalog", "load"])
+    assert "created: 0" in second.output and "changed: 0" in second.output
+    assert "unchanged: 3" in second.output
+
+
+def test_demo_seed_creates_applications_in_different_states_once(runner, app):
+    runner.invoke(args=["catalog", "load"])
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        states = sorted(db.session.scalars(db.select(Application.state)))
+    assert states == ["concluded", "correction", "delivered", "processing", "processing"]
+    again = runner.invoke(args=["demo", "seed"])
+    assert "nothing seeded" in again.output
+
+
+def test_demo_seed_refuses_in_production(database_url, monkeypatch):
+    monkeypatch.setenv("ONETHING_ENV", "production")
+    production = make_app(database_url)
+    result = production.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code != 0
+    assert "production" in result.output
