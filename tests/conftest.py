@@ -15,7 +15,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from service import create_app
 from service.catalog.definitions import load_catalog
@@ -92,25 +91,23 @@ def catalog():
     return load_catalog(PROJECT_ROOT / "workflows")
 
 
-@pytest.fixture
-def app(database_url):
-    """An app on the session's database, emptied after the test."""
+@pytest.fixture(scope="session")
+def session_app(database_url):
     app = make_app(database_url)
     yield app
     with app.app_context():
-        db.session.remove()
-        _empty_tables()
         db.engine.dispose()
 
 
-def _empty_tables() -> None:
-    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+@pytest.fixture
+def app(session_app):
+    """The app on the session's database, emptied after the test."""
+    yield session_app
+    with session_app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
 
 
 @pytest.fixture

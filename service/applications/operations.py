@@ -166,7 +166,8 @@ def list_applications(*, bundle: str | None = None, state: str | None = None,
 def allowed_triggers(number: str) -> tuple[Application, dict]:
     application = get_application(number)
     machine = machine_for(application.bundle_version)
-    return application, machine.allowed(_workflow_state(application))
+    return application, machine.allowed(_workflow_state(application),
+                                        _guards(application, machine.bundle))
 
 
 def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, data: dict,
@@ -189,19 +190,23 @@ def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, da
     machine = machine_for(application.bundle_version)
     bundle = machine.bundle
     cleaned = check_trigger_input(bundle, trigger, item, reason, data)
-    missing = tuple(bundle.missing_materials(set(application.materials_handed_in)))
+    guards = _guards(application, bundle)
     if trigger == Trigger.REQUEST_CORRECTION and item is None:
-        cleaned["missing"] = cleaned.get("missing") or list(missing)
+        cleaned["missing"] = cleaned.get("missing") or list(guards.missing_materials)
         if not cleaned["missing"]:
             raise InvalidTriggerInput({"data": {"missing": [
                 "every material is handed in: name what is wrong with one, or accept"]}})
 
-    state, steps = machine.fire(_workflow_state(application), trigger, item,
-                                Guards(missing_materials=missing))
+    state, steps = machine.fire(_workflow_state(application), trigger, item, guards)
     now = now or utcnow()
     _record(application, steps, state, actor, reason, cleaned, now)
     db.session.flush()
     return application
+
+
+def _guards(application: Application, bundle) -> Guards:
+    return Guards(missing_materials=tuple(
+        bundle.missing_materials(set(application.materials_handed_in))))
 
 
 def _workflow_state(application: Application) -> WorkflowState:

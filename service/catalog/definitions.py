@@ -17,7 +17,7 @@ import yaml
 from marshmallow import ValidationError
 
 from ..engine.errors import flatten_messages
-from .schemas import workflow_file_schema
+from .schemas import ENTRY_SCHEMAS
 
 KINDS = ("departments", "materials", "fields", "items", "bundles")
 
@@ -68,47 +68,68 @@ def load_catalog(directory: Path) -> Catalog:
     """
     problems: list[Problem] = []
     entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KINDS}
+    invalid: dict[str, set[str]] = {kind: set() for kind in KINDS}
     files = sorted(directory.rglob("*.yaml"))
     if not files:
         raise CatalogInvalid([Problem(str(directory), "", "no *.yaml definition found")])
     for path in files:
         name = str(path.relative_to(directory))
-        _read_file(path, name, entries, problems)
-    catalog = _resolve(entries, problems)
+        _read_file(path, name, entries, invalid, problems)
+    catalog = _resolve(entries, invalid, problems)
     if problems:
         raise CatalogInvalid(problems)
     return catalog
 
 
-def _read_file(path: Path, name: str, entries: dict, problems: list[Problem]) -> None:
+def _read_file(path: Path, name: str, entries: dict, invalid: dict,
+               problems: list[Problem]) -> None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         problems.append(Problem(name, "", f"not valid YAML: {error}"))
         return
-    try:
-        loaded = workflow_file_schema.load(raw)
-    except ValidationError as error:
-        problems.extend(Problem(name, where, message)
-                        for where, message in flatten_messages(error.messages))
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, "", "a definition file maps sections to lists: "
+                                + ", ".join(KINDS)))
         return
+    for section in raw:
+        if section not in KINDS:
+            problems.append(Problem(name, str(section),
+                                    f"unknown section; expected one of {', '.join(KINDS)}"))
     for kind in KINDS:
-        for index, data in enumerate(loaded[kind]):
-            where = f"{kind}[{index}]"
-            first = entries[kind].get(data["code"])
-            if first:
-                problems.append(Problem(name, f"{where}.code",
-                                        f"duplicate {kind[:-1]} code {data['code']!r}, first "
-                                        f"defined in {first.file}: {first.path}"))
-                continue
-            entries[kind][data["code"]] = _Entry(data, name, where)
+        listed = raw.get(kind) or []
+        if not isinstance(listed, list):
+            problems.append(Problem(name, kind, "must be a list"))
+            continue
+        for index, data in enumerate(listed):
+            _read_entry(kind, index, data, name, entries, invalid, problems)
 
 
-def _resolve(entries: dict, problems: list[Problem]) -> Catalog:
+def _read_entry(kind: str, index: int, data, name: str, entries: dict, invalid: dict,
+                problems: list[Problem]) -> None:
+    where = f"{kind}[{index}]"
+    try:
+        loaded = ENTRY_SCHEMAS[kind].load(data)
+    except ValidationError as error:
+        problems.extend(Problem(name, f"{where}{'.' if path else ''}{path}", message)
+                        for path, message in flatten_messages(error.messages))
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            invalid[kind].add(data["code"])  # reported once here, not again where referenced
+        return
+    first = entries[kind].get(loaded["code"])
+    if first:
+        problems.append(Problem(name, f"{where}.code",
+                                f"duplicate {kind[:-1]} code {loaded['code']!r}, first "
+                                f"defined in {first.file}: {first.path}"))
+        return
+    entries[kind][loaded["code"]] = _Entry(loaded, name, where)
+
+
+def _resolve(entries: dict, invalid: dict, problems: list[Problem]) -> Catalog:
     catalog = Catalog()
     departments = entries["departments"]
     catalog.departments = {code: entry.data for code, entry in departments.items()}
-    broken: set[str] = set()
+    broken: set[str] = set(invalid["items"])
 
     for code, entry in entries["items"].items():
         item = entry.data
@@ -117,11 +138,15 @@ def _resolve(entries: dict, problems: list[Problem]) -> Catalog:
             problems.append(Problem(entry.file, f"{entry.path}.{path}", message))
             broken.add(entry.data["code"])
 
-        if item["department"] not in departments:
+        if item["department"] in invalid["departments"]:
+            broken.add(code)
+        elif item["department"] not in departments:
             report("department", f"unknown department {item['department']!r}")
         for kind, refs in (("materials", item["materials"]), ("fields", item["fields"])):
             for index, ref in enumerate(refs):
-                if ref not in entries[kind]:
+                if ref in invalid[kind]:
+                    broken.add(code)
+                elif ref not in entries[kind]:
                     report(f"{kind}[{index}]", f"unknown {kind[:-1]} {ref!r}")
         catalog.items[code] = item
 
@@ -143,6 +168,8 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
 
     members = [member["item"] for member in bundle["items"]]
     for index, member in enumerate(bundle["items"]):
+        if member["item"] in broken:
+            continue
         if member["item"] not in entries["items"]:
             report(f"items[{index}].item", f"unknown item {member['item']!r}")
         if members.index(member["item"]) != index:

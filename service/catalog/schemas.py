@@ -91,15 +91,12 @@ class BundleSchema(_Strict):
                         validate=validate.Length(min=1))
 
 
-class WorkflowFileSchema(_Strict):
-    """One YAML file: any of these lists, so departments, items and bundles can live apart."""
-
-    departments = fields.List(fields.Nested(DepartmentSchema), load_default=list)
-    materials = fields.List(fields.Nested(MaterialSchema), load_default=list)
-    fields_ = fields.List(fields.Nested(FormFieldSchema), data_key="fields", attribute="fields",
-                          load_default=list)
-    items = fields.List(fields.Nested(ItemSchema), load_default=list)
-    bundles = fields.List(fields.Nested(BundleSchema), load_default=list)
-
-
-workflow_file_schema = WorkflowFileSchema()
+# A definition file holds any of these sections, so departments, items and bundles can live apart.
+# Each entry is loaded on its own: one bad entry is reported without hiding its neighbours.
+ENTRY_SCHEMAS = {
+    "departments": DepartmentSchema(),
+    "materials": MaterialSchema(),
+    "fields": FormFieldSchema(),
+    "items": ItemSchema(),
+    "bundles": BundleSchema(),
+}

@@ -152,10 +152,10 @@ class BundleMachine:
             if _public(transition["trigger"])[0] in _AUTOMATIC
         }
 
-    def allowed(self, current: WorkflowState) -> dict:
+    def allowed(self, current: WorkflowState, guards: Guards) -> dict:
         """What a person may fire now: ``{"application": [...], "items": {code: [...]}}``."""
         with self._lock:
-            self._load(current, Guards())
+            self._load(current, guards)
             return self._allowed()
 
     def fire(
@@ -267,6 +267,8 @@ def _why_refused(trigger: str, item: str | None, guards: Guards, current: Workfl
                 + "; request a correction instead")
     if trigger == Trigger.WITHDRAW and current.application == ApplicationState.PROCESSING:
         return "an item has already been decided; the application can no longer be withdrawn"
+    if item not in current.items:
+        return f"'{item}' is not an item of this bundle"
     if item:
         return (f"'{trigger}' is not allowed on item '{item}' while it is "
                 f"'{current.items[item]}'")

@@ -95,6 +95,8 @@ def test_first_item_denied_concludes_denied(client):
 def test_correction_notice_lists_every_missing_material_then_supplement_returns_to_intake(
         client):
     number = create(client, materials=["parent_id_cards", "birth_medical_record"])["number"]
+    allowed = client.get(f"/api/applications/{number}/transitions").get_json()["allowed"]
+    assert allowed["application"] == ["request_correction", "refuse", "withdraw"]
     conflict = fire(client, number, "accept", expect=409)
     assert "child_photo" in conflict["detail"]
 
