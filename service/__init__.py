@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import PROJECT_ROOT, Config, ProductionConfig
+from .config import DEVELOPMENT_SECRET_KEY, PROJECT_ROOT, Config, ProductionConfig
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,6 +15,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(ProductionConfig if production else Config)
     if test_config:
         app.config.update(test_config)
+    if production and app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
+        raise RuntimeError("set SECRET_KEY: the production configuration has no default")
     _configure_database_url(app)
     app.json.ensure_ascii = False  # Chinese stays readable in every response
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

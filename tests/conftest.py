@@ -65,8 +65,8 @@ def create_database(tmp_path: Path, backend: str) -> tuple[str, callable]:
     return _with_database(POSTGRES_URL, name), drop
 
 
-def make_app(url: str):
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+def make_app(url: str, **config):
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **config})
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -1,5 +1,7 @@
 import shutil
 
+import pytest
+
 from service.applications.models import Application
 from service.config import PROJECT_ROOT
 from service.database import db
@@ -45,7 +47,13 @@ def test_demo_seed_creates_applications_in_different_states_once(runner, app):
 
 def test_demo_seed_refuses_in_production(database_url, monkeypatch):
     monkeypatch.setenv("ONETHING_ENV", "production")
-    production = make_app(database_url)
+    production = make_app(database_url, SECRET_KEY="a-real-secret")
     result = production.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code != 0
     assert "production" in result.output
+
+
+def test_production_refuses_to_start_without_a_secret_key(database_url, monkeypatch):
+    monkeypatch.setenv("ONETHING_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        make_app(database_url)
