@@ -267,9 +267,9 @@ def _why_refused(trigger: str, item: str | None, guards: Guards, current: Workfl
                 + "; request a correction instead")
     if trigger == Trigger.WITHDRAW and current.application == ApplicationState.PROCESSING:
         return "an item has already been decided; the application can no longer be withdrawn"
-    if item not in current.items:
+    if item is not None and item not in current.items:
         return f"'{item}' is not an item of this bundle"
-    if item:
+    if item is not None:
         return (f"'{trigger}' is not allowed on item '{item}' while it is "
                 f"'{current.items[item]}'")
     return f"'{trigger}' is not allowed while the application is '{current.application}'"

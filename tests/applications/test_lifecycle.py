@@ -121,8 +121,9 @@ def test_refusal_needs_a_reason_and_ends_the_application(client):
     fire(client, number, "refuse", expect=422)
     body = fire(client, number, "refuse", reason="不属于本县受理范围")
     assert body["state"] == "refused"
-    assert fire(client, number, "accept", expect=409)["allowed"] == {
-        "application": [], "items": {code: [] for code in NEWBORN_ITEMS}}
+    refused = fire(client, number, "accept", expect=409)
+    assert refused["detail"] == "'accept' is not allowed while the application is 'refused'"
+    assert refused["allowed"] == {"application": [], "items": {code: [] for code in NEWBORN_ITEMS}}
 
 
 def test_withdraw_at_intake(client):
