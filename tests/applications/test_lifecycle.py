@@ -203,3 +203,23 @@ def test_application_stays_on_the_version_it_was_created_with(client, app, catal
     assert client.get(f"/api/applications/{number}").get_json()["bundle"]["version"] == 1
     assert create(client)["bundle"]["version"] == 2
     assert fire(client, number, "accept")["bundle"]["version"] == 1
+
+
+def test_events_are_append_only(client, app):
+    import pytest
+    from sqlalchemy import select
+
+    from service.applications.models import Event
+    from service.database import ImmutableRowError, db
+
+    create(client)
+    with app.app_context():
+        event = db.session.scalars(select(Event)).first()
+        event.reason = "rewritten"
+        with pytest.raises(ImmutableRowError):
+            db.session.flush()
+        db.session.rollback()
+        with pytest.raises(ImmutableRowError):
+            db.session.delete(db.session.scalars(select(Event)).first())
+            db.session.flush()
+        db.session.rollback()
