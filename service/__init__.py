@@ -28,20 +28,32 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .catalog.api import blp as bundles_blp
     from .catalog.cli import catalog_cli
     from .database import db, migrate
+    from .deadlines.api import blp as overdue_blp
+    from .deadlines.cli import sla_cli
     from .demo.cli import demo_cli
     from .health import bp as health_bp
+    from .stats.api import blp as stats_blp
+    from .stats.cli import stats_command
+    from .workdays.api import blp as calendar_blp
+    from .workdays.cli import calendar_cli
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     api = problems.ProblemApi(app)
     api.register_blueprint(bundles_blp)
     api.register_blueprint(applications_blp)
+    api.register_blueprint(overdue_blp)
+    api.register_blueprint(stats_blp)
+    api.register_blueprint(calendar_blp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_docs_bp)
     problems.init_app(app)
     transaction.init_app(app)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(calendar_cli)
+    app.cli.add_command(sla_cli)
+    app.cli.add_command(stats_command)
     return app
 
 

@@ -15,12 +15,16 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import delete
 
 from service import create_app
 from service.catalog.definitions import load_catalog
 from service.catalog.operations import publish
 from service.config import PROJECT_ROOT
 from service.database import db
+from service.workdays.models import CalendarDay, CalendarYear
+from service.workdays.operations import seed_from_library
+from service.workdays.schedules import library_schedules
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -81,6 +85,8 @@ def database_url(backend, tmp_path_factory) -> Iterator[str]:
     app = make_app(url)
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        seed_from_library()
+        db.session.commit()
         db.engine.dispose()
     yield url
     drop()
@@ -99,6 +105,12 @@ def session_app(database_url):
         db.engine.dispose()
 
 
+# The holiday calendar is reference data, seeded once per session from the library; a test that
+# stores another year has it removed afterwards.
+KEPT = {"calendar_years", "calendar_days"}
+LIBRARY_YEARS = max(library_schedules())
+
+
 @pytest.fixture
 def app(session_app):
     """The app on the session's database, emptied after the test."""
@@ -107,7 +119,10 @@ def app(session_app):
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+                if table.name not in KEPT:
+                    connection.execute(table.delete())
+            for model in (CalendarDay, CalendarYear):
+                connection.execute(delete(model).where(model.year > LIBRARY_YEARS))
 
 
 @pytest.fixture

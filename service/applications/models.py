@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -61,6 +62,16 @@ class Application(db.Model):
     query_code_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The statutory clock (see service/deadlines). Dates are days in Asia/Shanghai.
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    correction_notice_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    committed_due: Mapped[date | None] = mapped_column(Date, index=True)
+    statutory_due: Mapped[date | None] = mapped_column(Date)
+    yellow_on: Mapped[date | None] = mapped_column(Date)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    predicted_on: Mapped[date | None] = mapped_column(Date)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped by every write: a writer that read an older version fails instead of winning.
     lock_version: Mapped[int] = mapped_column(Integer)
 
@@ -79,7 +90,12 @@ class ApplicationItem(db.Model):
     __table_args__ = (
         UniqueConstraint("application_id", "item_code"),
         CheckConstraint(_one_of("state", ItemState), name="state"),
+        CheckConstraint("warned_level IS NULL OR warned_level IN ('yellow', 'red', 'statutory')",
+                        name="warned_level"),
         Index("ix_application_items_department_state", "department_code", "state"),
+        # The overdue board and the sweep: running items by when they turn yellow or red.
+        Index("ix_application_items_state_yellow_on", "state", "yellow_on"),
+        Index("ix_application_items_state_committed_due", "state", "committed_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +107,15 @@ class ApplicationItem(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
+    clock_started_on: Mapped[date | None] = mapped_column(Date)
+    committed_due: Mapped[date | None] = mapped_column(Date)
+    statutory_due: Mapped[date | None] = mapped_column(Date)
+    yellow_on: Mapped[date | None] = mapped_column(Date)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    # The highest warning already announced by the sweep: each is announced once.
+    warned_level: Mapped[str | None] = mapped_column(String(10))
 
     application: Mapped[Application] = relationship(back_populates="items")
 
@@ -124,3 +149,20 @@ class DailyCounter(db.Model):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class PausedSpan(db.Model):
+    """A span during which an item's clock stood still, and why."""
+
+    __tablename__ = "paused_spans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("application_items.id"), index=True)
+    cause: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    days: Mapped[int | None] = mapped_column(Integer)  # in the item's unit, once ended

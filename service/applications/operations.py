@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -17,7 +16,9 @@ from werkzeug.security import generate_password_hash
 
 from ..catalog.operations import find_version, machine_for
 from ..database import db, utcnow
+from ..deadlines.clock import Clock, overdue_items
 from ..engine import identifiers
+from ..engine.calendar import SHANGHAI, local_date
 from ..engine.errors import InvalidTriggerInput
 from ..engine.inputs import check_submission, check_trigger_input
 from ..engine.machine import Guards, Step, WorkflowState, outcome_of
@@ -27,9 +28,9 @@ from ..engine.states import (
     ItemState,
     Trigger,
 )
+from ..workdays.operations import calendar_around
 from .models import Application, ApplicationItem, DailyCounter, Event
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SYSTEM = "system"
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a receipt
 QUERY_CODE_LENGTH = 10  # 50 bits: guessing is hopeless behind a rate limit
@@ -167,7 +168,7 @@ def allowed_triggers(number: str) -> tuple[Application, dict]:
     application = get_application(number)
     machine = machine_for(application.bundle_version)
     return application, machine.allowed(_workflow_state(application),
-                                        _guards(application, machine.bundle))
+                                        _guards(application, machine.bundle, utcnow()))
 
 
 def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, data: dict,
@@ -190,7 +191,8 @@ def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, da
     machine = machine_for(application.bundle_version)
     bundle = machine.bundle
     cleaned = check_trigger_input(bundle, trigger, item, reason, data)
-    guards = _guards(application, bundle)
+    now = now or utcnow()
+    guards = _guards(application, bundle, now)
     if trigger == Trigger.REQUEST_CORRECTION and item is None:
         cleaned["missing"] = cleaned.get("missing") or list(guards.missing_materials)
         if not cleaned["missing"]:
@@ -198,15 +200,17 @@ def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, da
                 "every material is handed in: name what is wrong with one, or accept"]}})
 
     state, steps = machine.fire(_workflow_state(application), trigger, item, guards)
-    now = now or utcnow()
     _record(application, steps, state, actor, reason, cleaned, now)
+    Clock(application, bundle, now, calendar_around).apply(steps, cleaned, reason)
     db.session.flush()
     return application
 
 
-def _guards(application: Application, bundle) -> Guards:
-    return Guards(missing_materials=tuple(
-        bundle.missing_materials(set(application.materials_handed_in))))
+def _guards(application: Application, bundle, now: datetime) -> Guards:
+    return Guards(
+        missing_materials=tuple(bundle.missing_materials(set(application.materials_handed_in))),
+        overdue_items=overdue_items(application, local_date(now)),
+    )
 
 
 def _workflow_state(application: Application) -> WorkflowState:

@@ -39,6 +39,11 @@ class LimitsSchema(_Strict):
             )
 
 
+class ItemLimitsSchema(LimitsSchema):
+    # 行政许可法 art. 42: 20 days, extendable by 10 with the agency head's approval.
+    extension = fields.Integer(load_default=10, validate=validate.Range(min=0))
+
+
 class DepartmentSchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1))
@@ -68,7 +73,7 @@ class ItemSchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1))
     department = fields.String(required=True)
-    limits = fields.Nested(LimitsSchema, required=True)
+    limits = fields.Nested(ItemLimitsSchema, required=True)
     materials = fields.List(fields.String(), load_default=list)
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
                           load_default=list)

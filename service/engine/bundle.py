@@ -17,6 +17,7 @@ class Limits:
     statutory: int
     committed: int
     unit: str  # "working_days" or "natural_days"
+    extension: int = 0  # the most an approved extension (延期) may add, in ``unit``
 
 
 @dataclass(frozen=True, slots=True)

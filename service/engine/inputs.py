@@ -11,7 +11,14 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .bundle import Bundle
 from .errors import InvalidTriggerInput
-from .states import APPLICATION_TRIGGERS, ITEM_TRIGGERS, REASON_REQUIRED, DeliveryMethod, Trigger
+from .states import (
+    APPLICATION_TRIGGERS,
+    ITEM_TRIGGERS,
+    REASON_REQUIRED,
+    DeliveryMethod,
+    PauseCause,
+    Trigger,
+)
 
 _TEXT_MAX = 500
 
@@ -85,7 +92,21 @@ class _Delivery(_NoData):
     method = fields.String(validate=validate.OneOf([method.value for method in DeliveryMethod]))
 
 
+class _Pause(_NoData):
+    cause = fields.String(required=True,
+                          validate=validate.OneOf([cause.value for cause in PauseCause]),
+                          metadata={"description": "why the clock stops (行政许可法 art. 45)"})
+
+
+class _Extension(_NoData):
+    days = fields.Integer(required=True, validate=validate.Range(min=1))
+    approver = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                             metadata={"description": "who approved the extension"})
+
+
 _DATA_SCHEMAS = {
+    (Trigger.PAUSE, True): _Pause(),
+    (Trigger.EXTEND, True): _Extension(),
     (Trigger.REQUEST_CORRECTION, False): _Correction(),
     (Trigger.REQUEST_CORRECTION, True): _Correction(),
     (Trigger.SUPPLEMENT, False): _Supplement(),
@@ -111,7 +132,8 @@ def check_trigger_input(bundle: Bundle, trigger: Trigger, item: str | None, reas
     elif item is None and trigger not in APPLICATION_TRIGGERS:
         errors["item"] = [f"{trigger.value!r} applies to one item: name it"]
     needs_reason = trigger in REASON_REQUIRED or (
-        trigger == Trigger.REQUEST_CORRECTION and item is not None)
+        trigger == Trigger.REQUEST_CORRECTION and item is not None) or (
+        trigger == Trigger.PAUSE and data.get("cause") == PauseCause.OTHER)
     if needs_reason and not (reason or "").strip():
         errors["reason"] = [f"{trigger.value!r} needs a reason, given to the applicant"]
     schema = _DATA_SCHEMAS.get((trigger, item is not None), _NO_DATA)
@@ -126,6 +148,11 @@ def check_trigger_input(bundle: Bundle, trigger: Trigger, item: str | None, reas
                    if code not in bundle.material_codes}
         if unknown:
             errors.setdefault("data", {})[key] = unknown
+    if trigger == Trigger.EXTEND and item in bundle.item_codes and "days" in cleaned:
+        allowed = bundle.item(item).limits.extension
+        if cleaned["days"] > allowed:
+            errors.setdefault("data", {})["days"] = [
+                f"at most {allowed} days for this item (its statutory extension)"]
     if errors:
         raise InvalidTriggerInput(errors)
     return cleaned

@@ -70,6 +70,7 @@ class Guards:
     """Facts about the application, beyond its states, that transition conditions read."""
 
     missing_materials: tuple[str, ...] = ()
+    overdue_items: frozenset[str] = frozenset()  # past their deadline: too late to extend
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,10 @@ class BundleMachine:
         top_after = self._top_state()
         if top_before != top_after:
             steps.append(Step(trigger, None, top_before, top_after, automatic))
+        if not steps:  # an internal transition: recorded, with no change of state
+            _, item = _public(name)
+            state = items[item] if item else top_after
+            steps.append(Step(trigger, item, state, state, automatic))
         return steps
 
     def _fire_next_automatic(self, items: dict[str, ItemState]) -> list[Step]:
@@ -269,6 +274,9 @@ def _why_refused(trigger: str, item: str | None, guards: Guards, current: Workfl
         return "an item has already been decided; the application can no longer be withdrawn"
     if item is not None and item not in current.items:
         return f"'{item}' is not an item of this bundle"
+    if trigger == Trigger.EXTEND and item in guards.overdue_items:
+        return (f"item '{item}' is past its deadline: an extension asked for after the "
+                "deadline cannot cure it, the item stays overdue")
     if item is not None:
         return (f"'{trigger}' is not allowed on item '{item}' while it is "
                 f"'{current.items[item]}'")
@@ -321,7 +329,15 @@ def _machine_config(bundle: Bundle) -> dict:
              "dest": at(I.CORRECTION)[0]},
             {"trigger": _internal(T.SUPPLEMENT, item.code), "source": at(I.CORRECTION),
              "dest": at(I.REVIEWING)[0]},
-            {"trigger": T.WITHDRAW, "source": at(I.PENDING, I.OPEN, I.REVIEWING, I.CORRECTION),
+            {"trigger": _internal(T.PAUSE, item.code), "source": at(I.REVIEWING),
+             "dest": at(I.PAUSED)[0]},
+            {"trigger": _internal(T.RESUME, item.code), "source": at(I.PAUSED),
+             "dest": at(I.REVIEWING)[0]},
+            # Internal: the deadline moves, the state stays.
+            {"trigger": _internal(T.EXTEND, item.code), "source": at(I.OPEN, I.REVIEWING, I.PAUSED),
+             "dest": None, "conditions": _not_overdue(item.code)},
+            {"trigger": T.WITHDRAW,
+             "source": at(I.PENDING, I.OPEN, I.REVIEWING, I.PAUSED, I.CORRECTION),
              "dest": at(I.WITHDRAWN)[0], "conditions": _nothing_decided},
         ]
     return {"states": states, "transitions": [_plain(t) for t in transitions],
@@ -332,6 +348,8 @@ def _plain(transition: dict) -> dict:
     """transitions reads Enum members as Enum states; ours are names, so pass their values."""
 
     def value(name):
+        if name is None:
+            return None
         return [value(each) for each in name] if isinstance(name, list) else str(name)
 
     return {key: value(val) if key in ("trigger", "source", "dest") else val
@@ -353,6 +371,14 @@ def _all_concluded(event) -> bool:
 
 def _all_withdrawn(event) -> bool:
     return all(state == ItemState.WITHDRAWN for state in event.model.item_states().values())
+
+
+def _not_overdue(code: str) -> Callable:
+    def condition(event) -> bool:
+        return code not in event.model.guards.overdue_items
+
+    condition.__name__ = "not_overdue"
+    return condition
 
 
 def _prerequisites_approved(prerequisites: tuple[str, ...]) -> Callable:

@@ -17,6 +17,7 @@ class ItemState(StrEnum):
     PENDING = "pending"
     OPEN = "open"
     REVIEWING = "reviewing"
+    PAUSED = "paused"
     CORRECTION = "correction"
     APPROVED = "approved"
     DENIED = "denied"
@@ -41,6 +42,9 @@ class Trigger(StrEnum):
     START_REVIEW = "start_review"
     APPROVE = "approve"
     DENY = "deny"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"
     DELIVER = "deliver"
 
 
@@ -87,6 +91,28 @@ ITEM_TRIGGERS = frozenset(
         Trigger.DENY,
         Trigger.REQUEST_CORRECTION,
         Trigger.SUPPLEMENT,
+        Trigger.PAUSE,
+        Trigger.RESUME,
+        Trigger.EXTEND,
     }
 )
-REASON_REQUIRED = frozenset({Trigger.REFUSE, Trigger.DENY})
+REASON_REQUIRED = frozenset({Trigger.REFUSE, Trigger.DENY, Trigger.EXTEND})
+# The clock of an item in these states is stopped (行政许可法 art. 45; the applicant's own time).
+ITEM_CLOCK_STOPPED = frozenset({ItemState.PAUSED, ItemState.CORRECTION})
+ITEM_RUNNING = frozenset({ItemState.OPEN, ItemState.REVIEWING})
+
+
+class PauseCause(StrEnum):
+    """Time that does not count (行政许可法 art. 45), as local systems list it."""
+
+    HEARING = "hearing"
+    TESTING = "testing"
+    INSPECTION = "inspection"
+    QUARANTINE = "quarantine"
+    APPRAISAL = "appraisal"
+    EXPERT_REVIEW = "expert_review"
+    TENDER_AUCTION = "tender_auction"
+    OTHER = "other"
+
+
+CORRECTION_CAUSE = "correction"  # the applicant's time, during a department's correction

@@ -169,7 +169,7 @@ def test_transitions_lists_what_is_allowed_now(client):
     body = client.get(f"/api/applications/{number}/transitions").get_json()
     assert body["state"]["application"] == "processing"
     assert body["allowed"]["application"] == ["withdraw"]
-    assert body["allowed"]["items"]["birth_medical_certificate"] == ["start_review"]
+    assert body["allowed"]["items"]["birth_medical_certificate"] == ["start_review", "extend"]
     assert body["allowed"]["items"]["birth_registration"] == []
 
 

@@ -235,7 +235,7 @@ def test_refusal_carries_the_state_and_what_is_allowed(diamond):
     assert error.state == {"application": "processing",
                            "items": {"a": "open", "b": "pending", "c": "pending", "d": "pending"}}
     assert error.allowed == diamond.allowed(state, Guards())
-    assert error.allowed["items"]["a"] == ["start_review"]
+    assert error.allowed["items"]["a"] == ["start_review", "extend"]
     assert error.item == "a"
     assert "'a'" in error.detail and "open" in error.detail
 
@@ -292,6 +292,12 @@ ITEM_MOVES = {
     (I.REVIEWING, T.DENY): I.DENIED,
     (I.REVIEWING, T.REQUEST_CORRECTION): I.CORRECTION,
     (I.CORRECTION, T.SUPPLEMENT): I.REVIEWING,
+    (I.REVIEWING, T.PAUSE): I.PAUSED,
+    (I.PAUSED, T.RESUME): I.REVIEWING,
+    # An extension moves the deadline and keeps the state.
+    (I.OPEN, T.EXTEND): I.OPEN,
+    (I.REVIEWING, T.EXTEND): I.REVIEWING,
+    (I.PAUSED, T.EXTEND): I.PAUSED,
 }
 
 
@@ -303,13 +309,23 @@ def test_item_trigger_table(pair, item_state, trigger):
     destination = ITEM_MOVES.get((item_state, trigger))
     allowed = pair.allowed(state, Guards())
     assert (trigger in allowed["items"]["b"]) == (destination is not None)
-    assert allowed["items"]["a"] == ["start_review"]  # the other region is untouched
+    assert allowed["items"]["a"] == ["start_review", "extend"]  # the other region is untouched
     if destination is None:
         with pytest.raises(TriggerNotAllowed):
             pair.fire(state, trigger, "b", Guards())
     else:
-        after, _ = pair.fire(state, trigger, "b", Guards())
+        after, steps = pair.fire(state, trigger, "b", Guards())
         assert dict(after.items) == {"a": I.OPEN, "b": destination}
+        assert steps[0] == Step(trigger, "b", item_state, destination, False)
+
+
+def test_no_extension_once_the_item_is_overdue(pair):
+    state = WorkflowState(A.PROCESSING, {"a": I.REVIEWING, "b": I.OPEN})
+    late = Guards(overdue_items=frozenset({"a"}))
+    assert "extend" not in pair.allowed(state, late)["items"]["a"]
+    assert "extend" in pair.allowed(state, late)["items"]["b"]
+    with pytest.raises(TriggerNotAllowed, match="past its deadline"):
+        pair.fire(state, T.EXTEND, "a", late)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""The statutory clock of applications and items: deadlines, pauses, extensions, warnings."""

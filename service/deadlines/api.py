@@ -1,0 +1,62 @@
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..database import utcnow
+from ..engine.calendar import local_date
+from ..workdays.operations import calendar_around
+from . import board
+from .sweep import level_on
+
+blp = Blueprint("overdue", __name__, url_prefix="/api/overdue",
+                description="Items near or past their deadlines (红黄牌)")
+
+
+class OverdueQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    department = fields.String()
+    bundle = fields.String()
+    level = fields.String(validate=validate.OneOf(board.LEVELS), metadata={
+        "description": "yellow: near the committed deadline; red: past it; statutory: past "
+                       "the statutory deadline"})
+
+
+class OverdueItemSchema(Schema):
+    application = fields.String()
+    bundle = fields.String()
+    item = fields.String()
+    department = fields.String()
+    state = fields.String()
+    level = fields.String()
+    statutory_overdue = fields.Boolean()
+    committed_due = fields.Date()
+    statutory_due = fields.Date()
+    working_days_late = fields.Integer(metadata={"description": "past the committed deadline"})
+    provisional = fields.Boolean(metadata={
+        "description": "the deadline reaches a year whose holiday schedule is not published"})
+
+
+@blp.route("")
+@blp.arguments(OverdueQuerySchema, location="query")
+@blp.response(200, OverdueItemSchema(many=True))
+@blp.paginate()
+def list_overdue(filters, pagination_parameters):
+    """Running items at or past their warning day, most late first."""
+    today = local_date(utcnow())
+    rows, total = board.overdue_items(today, **filters, offset=pagination_parameters.first_item,
+                                      limit=pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    calendar = calendar_around(today) if rows else None
+    return [
+        {
+            "application": number, "bundle": bundle_code, "item": row.item_code,
+            "department": row.department_code, "state": row.state,
+            "level": "red" if row.committed_due < today else "yellow",
+            "statutory_overdue": level_on(row, today) == "statutory",
+            "committed_due": row.committed_due, "statutory_due": row.statutory_due,
+            "working_days_late": calendar.count_working_days(row.committed_due, today),
+            "provisional": row.due_provisional,
+        }
+        for row, number, bundle_code in rows
+    ]

@@ -1,0 +1,38 @@
+"""The overdue board: running items at or past their warning day, most late first, read from
+indexed date columns rather than computed application by application."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..applications.models import Application, ApplicationItem
+from ..database import db
+from ..engine.states import ITEM_RUNNING
+
+LEVELS = ("yellow", "red", "statutory")
+_RUNNING = [state.value for state in ITEM_RUNNING]
+
+
+def overdue_items(today: date, *, department: str | None = None, bundle: str | None = None,
+                  level: str | None = None, offset: int = 0, limit: int = 20):
+    """Rows of (item, application number, bundle code), and how many match in all."""
+    item = ApplicationItem
+    query = (select(item, Application.number, Application.bundle_code)
+             .join(Application, Application.id == item.application_id)
+             .where(item.state.in_(_RUNNING), item.yellow_on <= today))
+    if department:
+        query = query.where(item.department_code == department)
+    if bundle:
+        query = query.where(Application.bundle_code == bundle)
+    if level == "yellow":
+        query = query.where(item.committed_due >= today)
+    elif level == "red":
+        query = query.where(item.committed_due < today)
+    elif level == "statutory":
+        query = query.where(item.statutory_due < today)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(
+        query.order_by(item.committed_due, item.id).offset(offset).limit(limit)).all()
+    return rows, total

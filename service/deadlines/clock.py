@@ -1,0 +1,142 @@
+"""What each step of an application does to its clocks.
+
+Called by the applications' operations in the same transaction as the step. Rules (DOMAIN.md):
+the day of acceptance does not count; a correction notice at intake issued more than 5 working
+days after receipt deems the application accepted on the day of receipt (行政许可法 art. 32);
+an item's clock starts when it opens and stops while it is paused (art. 45) or waits on the
+applicant's correction; an approved extension adds to its limits (art. 42).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..applications.models import Application, ApplicationItem, PausedSpan
+from ..database import db
+from ..engine.bundle import Bundle
+from ..engine.calendar import WorkingCalendar, local_date
+from ..engine.deadlines import ItemProgress, deadlines, merged_days, predicted_completion
+from ..engine.machine import Step
+from ..engine.states import (
+    CORRECTION_CAUSE,
+    ITEM_CLOCK_STOPPED,
+    ITEM_RUNNING,
+    ApplicationState,
+    AutomaticTrigger,
+    ItemState,
+    Trigger,
+)
+
+CORRECTION_NOTICE_DAYS = 5  # 行政许可法 art. 32: on the spot or within five days
+
+
+def overdue_items(application: Application, today: date) -> frozenset[str]:
+    """Running items past their committed deadline: too late for an extension."""
+    return frozenset(row.item_code for row in application.items
+                     if row.state in ITEM_RUNNING and row.committed_due is not None
+                     and row.committed_due < today)
+
+
+class Clock:
+    """Applies the steps of one request to an application's deadlines."""
+
+    def __init__(self, application: Application, bundle: Bundle, now: datetime,
+                 load_calendar: Callable[[date], WorkingCalendar]):
+        self.application = application
+        self.bundle = bundle
+        self.now = now
+        self.today = local_date(now)
+        self._load_calendar = load_calendar
+        self._calendar: WorkingCalendar | None = None
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = self._load_calendar(self.today)
+        return self._calendar
+
+    def apply(self, steps: list[Step], data: dict, reason: str | None) -> None:
+        rows = {row.item_code: row for row in self.application.items}
+        for step in steps:
+            if step.item is None:
+                self._application_step(step)
+            else:
+                self._item_step(step, rows[step.item], data, reason)
+        if self.application.accepted_on is not None and self.application.state in (
+                ApplicationState.PROCESSING, ApplicationState.CONCLUDED):
+            self._predict()
+
+    def _application_step(self, step: Step) -> None:
+        application = self.application
+        received = local_date(application.created_at)
+        if step.trigger == Trigger.REQUEST_CORRECTION:
+            late = self.calendar.count_working_days(received, self.today) > CORRECTION_NOTICE_DAYS
+            application.correction_notice_late = application.correction_notice_late or late
+        elif step.trigger == Trigger.ACCEPT:
+            application.accepted_on = received if application.correction_notice_late else (
+                self.today)
+            self._set_application_deadlines()
+        elif step.trigger == AutomaticTrigger.CONCLUDE:
+            application.concluded_at = self.now
+
+    def _item_step(self, step: Step, row: ApplicationItem, data: dict,
+                   reason: str | None) -> None:
+        item = self.bundle.item(row.item_code)
+        if step.from_state == ItemState.PENDING and step.to_state == ItemState.OPEN:
+            # Items open at acceptance run from the acceptance day (which a late correction
+            # notice moves back to receipt); the others from the day their turn came.
+            row.clock_started_on = (self.application.accepted_on if not item.prerequisites
+                                    else self.today)
+            self._set_item_deadlines(row)
+        elif step.to_state in ITEM_CLOCK_STOPPED and step.from_state not in ITEM_CLOCK_STOPPED:
+            cause = data["cause"] if step.trigger == Trigger.PAUSE else CORRECTION_CAUSE
+            db.session.add(PausedSpan(application_id=self.application.id, item_id=row.id,
+                                      cause=cause, note=reason, started_at=self.now,
+                                      started_on=self.today))
+        elif step.from_state in ITEM_CLOCK_STOPPED and step.to_state not in ITEM_CLOCK_STOPPED:
+            span = db.session.scalars(select(PausedSpan).where(
+                PausedSpan.item_id == row.id, PausedSpan.ended_at.is_(None))).one()
+            span.ended_at, span.ended_on = self.now, self.today
+            span.days = self.calendar.count_days(span.started_on, self.today, item.limits.unit)
+            row.paused_days += span.days
+            self._set_item_deadlines(row)
+            self._set_application_deadlines()
+        elif step.trigger == Trigger.EXTEND:
+            row.extension_days += data["days"]
+            self._set_item_deadlines(row)
+
+    def _set_item_deadlines(self, row: ApplicationItem) -> None:
+        found = deadlines(self.calendar, row.clock_started_on,
+                          self.bundle.item(row.item_code).limits,
+                          paused=row.paused_days, extension=row.extension_days)
+        row.committed_due, row.statutory_due = found.committed_due, found.statutory_due
+        row.yellow_on, row.due_provisional = found.yellow_on, found.provisional
+
+    def _set_application_deadlines(self) -> None:
+        application = self.application
+        if application.accepted_on is None:
+            return
+        spans = db.session.execute(
+            select(PausedSpan.started_on, PausedSpan.ended_on)
+            .where(PausedSpan.application_id == application.id,
+                   PausedSpan.ended_on.is_not(None))).all()
+        application.paused_days = merged_days(self.calendar, [tuple(span) for span in spans],
+                                              self.bundle.limits.unit)
+        found = deadlines(self.calendar, application.accepted_on, self.bundle.limits,
+                          paused=application.paused_days)
+        application.committed_due, application.statutory_due = (found.committed_due,
+                                                                 found.statutory_due)
+        application.yellow_on, application.due_provisional = found.yellow_on, found.provisional
+
+    def _predict(self) -> None:
+        progress = {
+            row.item_code: ItemProgress(
+                state=ItemState(row.state), committed_due=row.committed_due,
+                decided_on=local_date(row.decided_at) if row.decided_at else None)
+            for row in self.application.items
+        }
+        self.application.predicted_on = predicted_completion(
+            self.calendar, self.bundle, self.application.accepted_on, progress, self.today)

@@ -1,0 +1,1 @@
+"""Turnaround statistics: what the reform achieves, per bundle and overall."""

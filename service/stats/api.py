@@ -1,0 +1,48 @@
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, fields
+
+from .operations import turnaround_stats
+
+blp = Blueprint("stats", __name__, url_prefix="/api/stats",
+                description="Turnaround statistics per bundle and overall")
+
+
+class StatsQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    since = fields.Date(metadata={"description": "received on or after (Asia/Shanghai)"})
+    until = fields.Date(metadata={"description": "received on or before"})
+
+
+class FiguresSchema(Schema):
+    bundle = fields.String()
+    name = fields.String()
+    applications = fields.Integer()
+    concluded = fields.Integer()
+    median_turnaround = fields.Float(metadata={"description": "working days"})
+    p90_turnaround = fields.Float(metadata={"description": "working days"})
+    on_time_committed = fields.Float()
+    on_time_statutory = fields.Float()
+    paused_days = fields.Integer()
+    standalone_limit = fields.Float(metadata={
+        "description": "the sum of the items' statutory limits, one after another"})
+    time_reduction = fields.Float(metadata={
+        "description": "1 - turnaround / standalone limit (the county reports 0.52)"})
+    online_share = fields.Float()
+    exemption_share = fields.Float(metadata={
+        "description": "materials replaced by electronic certificates"})
+
+
+class StatsSchema(Schema):
+    bundles = fields.List(fields.Nested(FiguresSchema))
+    overall = fields.Nested(FiguresSchema)
+
+
+@blp.route("")
+@blp.arguments(StatsQuerySchema, location="query")
+@blp.response(200, StatsSchema)
+def get_stats(query):
+    """Applications, turnaround (median, 90th percentile), on-time rates, paused time, the time
+    reduction against the items' standalone limits, online and exemption shares."""
+    return turnaround_stats(query.get("since"), query.get("until"))

@@ -1,0 +1,29 @@
+import click
+
+from .operations import turnaround_stats
+
+COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
+           ("concluded", "done", "{}"), ("median_turnaround", "median", "{:g}"),
+           ("p90_turnaround", "p90", "{:g}"), ("on_time_committed", "on time", "{:.0%}"),
+           ("on_time_statutory", "lawful", "{:.0%}"), ("paused_days", "paused", "{}"),
+           ("standalone_limit", "alone", "{:g}"), ("time_reduction", "saved", "{:.0%}"),
+           ("online_share", "online", "{:.0%}"), ("exemption_share", "exempt", "{:.0%}")]
+
+
+@click.command("stats")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="received on or after")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="received on or before")
+def stats_command(since, until):
+    """Turnaround per bundle and overall (working days; 'alone' is the sum of the items'
+    statutory limits one after another, 'saved' the reduction against it)."""
+    result = turnaround_stats(since.date() if since else None, until.date() if until else None)
+    rows = [*result["bundles"], result["overall"]]
+    cells = [[label for _, label, _ in COLUMNS]] + [
+        [("-" if row[key] is None else form.format(row[key])) for key, _, form in COLUMNS]
+        for row in rows]
+    widths = [max(len(row[index]) for row in cells) for index in range(len(COLUMNS))]
+    for number, row in enumerate(cells):
+        if number == len(cells) - 1:
+            click.echo("  ".join("-" * width for width in widths))
+        click.echo("  ".join(cell.ljust(width) if index == 0 else cell.rjust(width)
+                             for index, (cell, width) in enumerate(zip(row, widths, strict=True))))

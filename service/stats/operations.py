@@ -1,0 +1,104 @@
+"""Turnaround, punctuality and the time the bundling saves, from the applications' clocks."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..applications.models import Application
+from ..catalog.models import BundleVersion
+from ..database import db
+from ..engine.calendar import WORKING_DAYS, WorkingCalendar, local_date
+from ..workdays.operations import calendar_for_years
+
+_WEEK_SHARE = 5 / 7  # a natural-day limit, in working days, for the sum of standalone limits
+
+
+@dataclass
+class Figures:
+    bundle: str
+    name: str
+    applications: int = 0
+    concluded: int = 0
+    median_turnaround: float | None = None  # working days, acceptance to conclusion
+    p90_turnaround: float | None = None
+    on_time_committed: float | None = None  # share of concluded applications
+    on_time_statutory: float | None = None
+    paused_days: int = 0  # working days the clocks stood still, over all applications
+    standalone_limit: float | None = None  # mean sum of the items' statutory limits
+    time_reduction: float | None = None  # 1 - turnaround / standalone limits
+    online_share: float | None = None
+    exemption_share: float | None = None  # materials replaced by electronic certificates
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def turnaround_stats(since: date | None = None, until: date | None = None) -> dict:
+    """Figures per bundle and overall, for applications received between the two days."""
+    query = select(Application.bundle_code, Application.bundle_version_id, Application.channel,
+                   Application.accepted_on, Application.concluded_at,
+                   Application.committed_due, Application.statutory_due,
+                   Application.paused_days, Application.created_at)
+    rows = [row for row in db.session.execute(query)
+            if (since is None or local_date(row.created_at) >= since)
+            and (until is None or local_date(row.created_at) <= until)]
+    versions = {version.id: version for version in db.session.scalars(
+        select(BundleVersion).where(BundleVersion.id.in_({row.bundle_version_id
+                                                           for row in rows})))}
+    accepted = [row.accepted_on for row in rows if row.accepted_on]
+    calendar = calendar_for_years(min(accepted).year, max(accepted).year + 1) if accepted else None
+    groups: dict[str, list] = defaultdict(list)
+    for row in rows:
+        groups[row.bundle_code].append(row)
+    bundles = [_figures(code, versions[group[0].bundle_version_id].definition["name"], group,
+                        versions, calendar)
+               for code, group in sorted(groups.items())]
+    overall = _figures("all", "全部", rows, versions, calendar)
+    return {"bundles": [figures.as_dict() for figures in bundles], "overall": overall.as_dict()}
+
+
+def _figures(code: str, name: str, rows: list, versions: dict,
+             calendar: WorkingCalendar | None) -> Figures:
+    figures = Figures(bundle=code, name=name, applications=len(rows))
+    if not rows:
+        return figures
+    figures.online_share = _share(sum(row.channel == "online" for row in rows), len(rows))
+    materials = [versions[row.bundle_version_id].definition["materials"] for row in rows]
+    figures.exemption_share = _share(sum(material["exempt"] for listed in materials
+                                         for material in listed),
+                                     sum(len(listed) for listed in materials))
+    figures.paused_days = sum(row.paused_days for row in rows)
+    done = [row for row in rows if row.concluded_at and row.accepted_on]
+    figures.concluded = len(done)
+    if not done:
+        return figures
+    concluded_on = {id(row): local_date(row.concluded_at) for row in done}
+    turnarounds = [calendar.count_working_days(row.accepted_on, concluded_on[id(row)])
+                   for row in done]
+    standalone = [_standalone_limit(versions[row.bundle_version_id].definition) for row in done]
+    figures.median_turnaround = statistics.median(turnarounds)
+    figures.p90_turnaround = (statistics.quantiles(turnarounds, n=10, method="inclusive")[8]
+                              if len(turnarounds) > 1 else float(turnarounds[0]))
+    figures.on_time_committed = _share(sum(concluded_on[id(row)] <= row.committed_due
+                                           for row in done), len(done))
+    figures.on_time_statutory = _share(sum(concluded_on[id(row)] <= row.statutory_due
+                                           for row in done), len(done))
+    figures.standalone_limit = round(statistics.mean(standalone), 1)
+    figures.time_reduction = round(1 - sum(turnarounds) / sum(standalone), 3)
+    return figures
+
+
+def _standalone_limit(definition: dict) -> float:
+    """The items' statutory limits one after another: what the applicant faced before."""
+    return sum(item["limits"]["statutory"] * (1 if item["limits"]["unit"] == WORKING_DAYS
+                                              else _WEEK_SHARE)
+               for item in definition["items"])
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
