@@ -19,6 +19,11 @@ blp = Blueprint("applications", __name__, url_prefix="/api/applications",
                 description="Applications: intake, each department's decision, delivery")
 
 
+def _detail(application) -> dict:
+    return present(application, operations.history(application),
+                   operations.paused_spans(application))
+
+
 def _found(number: str):
     try:
         return operations.get_application(number)
@@ -41,8 +46,7 @@ def create_application(payload):
         form=payload["form"], materials=payload["materials"],
         delivery_method=payload["delivery_method"], actor=current_actor(),
     )
-    body = present(application, operations.history(application))
-    body["query_code"] = query_code
+    body = {**_detail(application), "query_code": query_code}
     return body, 201, {"Location": url_for(".get_application", number=application.number)}
 
 
@@ -64,7 +68,7 @@ def list_applications(filters, pagination_parameters):
 def get_application(number):
     """An application: its state, every item's state and its full history."""
     application = _found(number)
-    return present(application, operations.history(application))
+    return _detail(application)
 
 
 @blp.route("/<number>/transitions")
@@ -89,4 +93,4 @@ def fire_transition(payload, number):
                                       payload["reason"], payload["data"], current_actor())
     except operations.ApplicationNotFound:
         abort(404, message=f"no application {number!r}")
-    return present(application, operations.history(application))
+    return _detail(application)

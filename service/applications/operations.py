@@ -29,7 +29,7 @@ from ..engine.states import (
     Trigger,
 )
 from ..workdays.operations import calendar_around
-from .models import Application, ApplicationItem, DailyCounter, Event
+from .models import Application, ApplicationItem, DailyCounter, Event, PausedSpan
 
 SYSTEM = "system"
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a receipt
@@ -142,6 +142,11 @@ def get_application(number: str) -> Application:
 def history(application: Application) -> list[Event]:
     return list(db.session.scalars(
         select(Event).where(Event.application_id == application.id).order_by(Event.id)))
+
+
+def paused_spans(application: Application) -> list[PausedSpan]:
+    return list(db.session.scalars(
+        select(PausedSpan).where(PausedSpan.application_id == application.id)))
 
 
 def list_applications(*, bundle: str | None = None, state: str | None = None,

@@ -1,6 +1,9 @@
 """An application as the API shows it, joined with its bundle version's definition."""
 
-from .models import Application, Event
+from datetime import date
+
+from ..deadlines.views import application_clock, item_clock
+from .models import Application, Event, PausedSpan
 
 
 def state_of(application: Application) -> dict:
@@ -8,7 +11,9 @@ def state_of(application: Application) -> dict:
             "items": {row.item_code: row.state for row in application.items}}
 
 
-def present(application: Application, events: list[Event] | None = None) -> dict:
+def present(application: Application, events: list[Event] | None = None,
+            spans: list[PausedSpan] | None = None, today: date | None = None) -> dict:
+    """The application; with ``events`` its history, and with ``spans`` its clocks."""
     version = application.bundle_version
     definition = version.definition
     items = {item["code"]: item for item in definition["items"]}
@@ -45,4 +50,11 @@ def present(application: Application, events: list[Event] | None = None) -> dict
     }
     if events is not None:
         body["history"] = events
+    if spans is not None:
+        body["clock"] = application_clock(application, today)
+        by_item: dict[int, list[PausedSpan]] = {}
+        for span in spans:
+            by_item.setdefault(span.item_id, []).append(span)
+        for row, shown in zip(application.items, body["items"], strict=True):
+            shown["clock"] = item_clock(row, by_item.get(row.id, []), today)
     return body

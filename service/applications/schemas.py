@@ -66,6 +66,44 @@ class ApplicantOutSchema(Schema):
                                 metadata={"description": "masked"})
 
 
+class PausedSpanSchema(Schema):
+    cause = fields.String(metadata={"description": "hearing, testing, inspection, quarantine, "
+                                    "appraisal, expert_review, tender_auction, other, or "
+                                    "correction (the applicant's time)"})
+    note = fields.String()
+    started_on = fields.Date()
+    ended_on = fields.Date()
+    days = fields.Integer(metadata={"description": "in the item's unit, once ended"})
+
+
+class _ClockSchema(Schema):
+    committed_due = fields.Date(metadata={"description": "承诺时限: the public promise"})
+    statutory_due = fields.Date(metadata={"description": "法定时限: the legal limit"})
+    provisional = fields.Boolean(metadata={
+        "description": "a deadline reaches a year whose holiday schedule is not published: "
+                       "counted on weekends alone until it is"})
+    paused_days = fields.Integer()
+    level = fields.String(metadata={"description": "green, yellow, red, or paused; "
+                                    "null when not running"})
+    statutory_overdue = fields.Boolean()
+    on_time = fields.Boolean(metadata={"description": "once decided: within the committed "
+                                       "deadline"})
+
+
+class ItemClockSchema(_ClockSchema):
+    started_on = fields.Date()
+    extension_days = fields.Integer()
+    paused_spans = fields.List(fields.Nested(PausedSpanSchema))
+
+
+class ApplicationClockSchema(_ClockSchema):
+    accepted_on = fields.Date(metadata={"description": "the clock's start (not counted)"})
+    predicted_on = fields.Date(metadata={"description": "from the critical path of the items"})
+    correction_notice_late = fields.Boolean(metadata={
+        "description": "the correction notice came more than 5 working days after receipt: "
+                       "the application counts as accepted on the day of receipt"})
+
+
 class ItemOutSchema(Schema):
     code = fields.String(attribute="item_code")
     name = fields.String()
@@ -76,6 +114,7 @@ class ItemOutSchema(Schema):
     opened_at = fields.DateTime()
     decided_at = fields.DateTime()
     reason = fields.String()
+    clock = fields.Nested(ItemClockSchema)
 
 
 class EventOutSchema(Schema):
@@ -110,6 +149,7 @@ class ApplicationSchema(ApplicationSummarySchema):
     delivery_method = fields.String()
     items = fields.List(fields.Nested(ItemOutSchema))
     history = fields.List(fields.Nested(EventOutSchema))
+    clock = fields.Nested(ApplicationClockSchema)
 
 
 class ApplicationCreatedSchema(ApplicationSchema):
