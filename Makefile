@@ -16,9 +16,10 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
-## run: install, migrate, load the catalog, seed demo applications once, serve on :5000
+## run: install, migrate, seed the holiday calendar, load the catalog, seed demo data once, serve
 run: install
 	$(BIN)/flask db upgrade
+	$(BIN)/flask calendar seed
 	$(BIN)/flask catalog load
 	$(BIN)/flask demo seed
 	@echo "onething on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"

@@ -36,7 +36,7 @@ def test_catalog_load_twice_changes_nothing_the_second_time(runner):
 
 def test_demo_seed_creates_applications_in_different_states_once(runner, app):
     runner.invoke(args=["catalog", "load"])
-    result = runner.invoke(args=["demo", "seed"])
+    result = runner.invoke(args=["demo", "seed", "--history-days", "0"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         states = sorted(db.session.scalars(db.select(Application.state)))
@@ -57,3 +57,13 @@ def test_production_refuses_to_start_without_a_secret_key(database_url, monkeypa
     monkeypatch.setenv("ONETHING_ENV", "production")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         make_app(database_url)
+
+
+def test_demo_history_plays_past_applications_through_the_engine(runner, app):
+    runner.invoke(args=["catalog", "load"])
+    result = runner.invoke(args=["demo", "seed", "--history-days", "5"])
+    assert result.exit_code == 0, result.output
+    assert "past applications over 5 working days" in result.output
+    stats = app.test_client().get("/api/stats").get_json()["overall"]
+    assert stats["applications"] > 5 and stats["concluded"] > 0
+    assert 0 < stats["time_reduction"] < 1

@@ -6,8 +6,11 @@ from sqlalchemy import func, select
 from ..applications import operations
 from ..applications.models import Application
 from ..catalog.operations import find_version, machine_for
-from ..database import db
+from ..database import db, utcnow
+from ..engine.calendar import local_date
 from ..engine.states import Trigger
+from ..workdays.operations import calendar_around
+from .history import play_history
 from .samples import answers_for, applicant_for
 
 demo_cli = AppGroup("demo", help="Demo data for trying onething out.")
@@ -43,13 +46,24 @@ SCENARIOS = {
 
 
 @demo_cli.command("seed")
-def seed():
-    """Create a handful of demo applications in different states (once, on an empty database)."""
+@click.option("--history-days", default=22, show_default=True,
+              help="working days of past applications to play first (0: none)")
+@click.option("--seed", "random_seed", default=7, show_default=True,
+              help="for the random choices of the history")
+def seed(history_days, random_seed):
+    """Demo data, once, on an empty database: a month of past applications played through the
+    engine at their dates (for the statistics), then a handful in different states today."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is not allowed in the production configuration")
     if db.session.scalar(select(func.count()).select_from(Application)):
         click.echo("applications exist already: nothing seeded")
         return
+    if history_days:
+        today = local_date(utcnow())
+        report = play_history(today, history_days, 4, calendar_around(today), seed=random_seed)
+        click.echo(f"{report.created} past applications over {history_days} working days: "
+                   + ", ".join(f"{state} {count}"
+                               for state, count in sorted(report.states.items())))
     for serial, (label, (bundle_code, left_out, steps)) in enumerate(SCENARIOS.items(), 1):
         version = find_version(bundle_code)
         if version is None:
