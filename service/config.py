@@ -13,6 +13,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", PROJECT_ROOT / "workflows"))
     DEMO_DATA_ALLOWED = True
+    # An item turns yellow in this last share of its committed limit (and always on its last day).
+    WARNING_YELLOW_SHARE = float(os.environ.get("WARNING_YELLOW_SHARE", "0.2"))
 
     API_TITLE = "onething"
     API_VERSION = "1"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -206,7 +207,8 @@ def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, da
 
     state, steps = machine.fire(_workflow_state(application), trigger, item, guards)
     _record(application, steps, state, actor, reason, cleaned, now)
-    Clock(application, bundle, now, calendar_around).apply(steps, cleaned, reason)
+    Clock(application, bundle, now, calendar_around,
+          current_app.config["WARNING_YELLOW_SHARE"]).apply(steps, cleaned, reason)
     db.session.flush()
     return application
 

@@ -18,7 +18,13 @@ from ..applications.models import Application, ApplicationItem, PausedSpan
 from ..database import db
 from ..engine.bundle import Bundle
 from ..engine.calendar import WorkingCalendar, local_date
-from ..engine.deadlines import ItemProgress, deadlines, merged_days, predicted_completion
+from ..engine.deadlines import (
+    DEFAULT_YELLOW_SHARE,
+    ItemProgress,
+    deadlines,
+    merged_days,
+    predicted_completion,
+)
 from ..engine.machine import Step
 from ..engine.states import (
     CORRECTION_CAUSE,
@@ -44,8 +50,10 @@ class Clock:
     """Applies the steps of one request to an application's deadlines."""
 
     def __init__(self, application: Application, bundle: Bundle, now: datetime,
-                 load_calendar: Callable[[date], WorkingCalendar]):
+                 load_calendar: Callable[[date], WorkingCalendar],
+                 yellow_share: float = DEFAULT_YELLOW_SHARE):
         self.application = application
+        self.yellow_share = yellow_share
         self.bundle = bundle
         self.now = now
         self.today = local_date(now)
@@ -111,7 +119,8 @@ class Clock:
     def _set_item_deadlines(self, row: ApplicationItem) -> None:
         found = deadlines(self.calendar, row.clock_started_on,
                           self.bundle.item(row.item_code).limits,
-                          paused=row.paused_days, extension=row.extension_days)
+                          paused=row.paused_days, extension=row.extension_days,
+                          yellow_share=self.yellow_share)
         row.committed_due, row.statutory_due = found.committed_due, found.statutory_due
         row.yellow_on, row.due_provisional = found.yellow_on, found.provisional
 
@@ -126,7 +135,7 @@ class Clock:
         application.paused_days = merged_days(self.calendar, [tuple(span) for span in spans],
                                               self.bundle.limits.unit)
         found = deadlines(self.calendar, application.accepted_on, self.bundle.limits,
-                          paused=application.paused_days)
+                          paused=application.paused_days, yellow_share=self.yellow_share)
         application.committed_due, application.statutory_due = (found.committed_due,
                                                                  found.statutory_due)
         application.yellow_on, application.due_provisional = found.yellow_on, found.provisional

@@ -212,3 +212,13 @@ def test_an_item_decided_late_is_flagged_even_when_the_application_is_in_time(cl
         body = decide(client, number, "birth_medical_certificate")
     assert item(body, "birth_medical_certificate")["clock"]["on_time"] is False
     assert body["clock"]["level"] == "green"
+
+
+def test_the_yellow_window_is_configurable(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "WARNING_YELLOW_SHARE", 0.5)
+    with on(11, 2):
+        number = create(client, "company_closure")["number"]
+        fire(client, number, "accept")  # tax: committed 10 working days, due 11/16
+    with on(11, 10):  # the last half: 11/10 … 11/16
+        body = client.get(f"/api/applications/{number}").get_json()
+    assert item(body, "tax_deregistration")["clock"]["level"] == "yellow"
