@@ -3,7 +3,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ..database import utcnow
 from ..engine.calendar import local_date
-from ..workdays.operations import calendar_around
+from ..workdays.operations import calendar_for_years
 from . import board
 from .sweep import level_on
 
@@ -47,7 +47,8 @@ def list_overdue(filters, pagination_parameters):
     rows, total = board.overdue_items(today, **filters, offset=pagination_parameters.first_item,
                                       limit=pagination_parameters.page_size)
     pagination_parameters.item_count = total
-    calendar = calendar_around(today) if rows else None
+    calendar = calendar_for_years(min(row.committed_due for row, _, _ in rows).year,
+                                  today.year) if rows else None
     return [
         {
             "application": number, "bundle": bundle_code, "item": row.item_code,

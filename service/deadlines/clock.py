@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ..applications.models import Application, ApplicationItem, PausedSpan
+from ..applications.models import Application, ApplicationItem, Event, PausedSpan
 from ..database import db
 from ..engine.bundle import Bundle
 from ..engine.calendar import WorkingCalendar, local_date
@@ -29,6 +29,7 @@ from ..engine.machine import Step
 from ..engine.states import (
     CORRECTION_CAUSE,
     ITEM_CLOCK_STOPPED,
+    ITEM_DECIDED,
     ITEM_RUNNING,
     ApplicationState,
     AutomaticTrigger,
@@ -116,6 +117,21 @@ class Clock:
             row.extension_days += data["days"]
             self._set_item_deadlines(row)
 
+    def refresh(self) -> bool:
+        """Recompute every deadline from its inputs (after the calendar changed). Returns
+        whether any moved."""
+        before = self._dues()
+        for row in self.application.items:
+            if row.clock_started_on is not None and row.state not in ITEM_DECIDED:
+                self._set_item_deadlines(row)
+        self._set_application_deadlines()
+        self._predict()
+        return self._dues() != before
+
+    def _dues(self) -> list:
+        rows = [self.application, *self.application.items]
+        return [(row.committed_due, row.statutory_due, row.due_provisional) for row in rows]
+
     def _set_item_deadlines(self, row: ApplicationItem) -> None:
         found = deadlines(self.calendar, row.clock_started_on,
                           self.bundle.item(row.item_code).limits,
@@ -149,3 +165,29 @@ class Clock:
         }
         self.application.predicted_on = predicted_completion(
             self.calendar, self.bundle, self.application.accepted_on, progress, self.today)
+
+
+def refresh_running_deadlines(since: date, now: datetime,
+                              load_calendar: Callable[[date], WorkingCalendar],
+                              machine_for: Callable, yellow_share: float) -> int:
+    """After a change to the calendar from ``since`` on: recompute the deadlines of every
+    application in progress that can reach that day (provisional ones included), and record
+    the move as an event. Returns how many applications' deadlines moved."""
+    moved = 0
+    applications = db.session.scalars(
+        select(Application).where(Application.state == ApplicationState.PROCESSING,
+                                  Application.statutory_due >= since)
+        .order_by(Application.id).with_for_update(of=Application))
+    for application in applications:
+        bundle = machine_for(application.bundle_version).bundle
+        clock = Clock(application, bundle, now, load_calendar, yellow_share)
+        if clock.refresh():
+            moved += 1
+            application.updated_at = now
+            db.session.add(Event(application_id=application.id, item_code=None,
+                                 trigger="recompute_deadlines", from_state=application.state,
+                                 to_state=application.state, actor="system",
+                                 reason=f"holiday calendar changed from {since.isoformat()}",
+                                 data={}, created_at=now))
+    db.session.flush()
+    return moved

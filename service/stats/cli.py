@@ -1,4 +1,5 @@
 import click
+from flask.cli import with_appcontext
 
 from .operations import turnaround_stats
 
@@ -11,6 +12,7 @@ COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
 
 
 @click.command("stats")
+@with_appcontext
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="received on or after")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="received on or before")
 def stats_command(since, until):

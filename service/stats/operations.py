@@ -50,8 +50,9 @@ def turnaround_stats(since: date | None = None, until: date | None = None) -> di
     versions = {version.id: version for version in db.session.scalars(
         select(BundleVersion).where(BundleVersion.id.in_({row.bundle_version_id
                                                            for row in rows})))}
-    accepted = [row.accepted_on for row in rows if row.accepted_on]
-    calendar = calendar_for_years(min(accepted).year, max(accepted).year + 1) if accepted else None
+    days = [row.accepted_on for row in rows if row.accepted_on] + [
+        local_date(row.concluded_at) for row in rows if row.concluded_at]
+    calendar = calendar_for_years(min(days).year, max(days).year) if days else None
     groups: dict[str, list] = defaultdict(list)
     for row in rows:
         groups[row.bundle_code].append(row)

@@ -1,7 +1,9 @@
+from flask import current_app
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from ..database import utcnow
+from ..deadlines.calendar_changes import publish_year
 from ..engine.calendar import local_date
 from . import operations
 from .schedules import YearSchedule, YearScheduleSchema, schedule_from_document
@@ -65,5 +67,5 @@ def put_year(payload, year):
         abort(422, errors={"year": [f"the body is for {payload['year']}, the URL for {year}"]})
     document = YearScheduleSchema().dump(payload)
     schedule = schedule_from_document(document, source="admin")
-    operations.replace_year(schedule)
+    publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"])
     return _present(schedule)

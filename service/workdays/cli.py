@@ -2,10 +2,12 @@ from pathlib import Path
 
 import click
 import yaml
+from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
 from ..database import db, utcnow
+from ..deadlines.calendar_changes import publish_year, seed_years
 from ..engine.calendar import local_date
 from ..engine.errors import flatten_messages
 from . import operations
@@ -17,9 +19,10 @@ calendar_cli = AppGroup("calendar", help="The holiday calendar: holidays and mak
 @calendar_cli.command("seed")
 def seed():
     """Store every year the chinese-calendar library knows and the database lacks."""
-    added = operations.seed_from_library()
+    added, moved = seed_years(utcnow(), current_app.config["WARNING_YELLOW_SHARE"])
     db.session.commit()
-    click.echo(f"added {len(added)} year(s)" + (f": {added[0]}–{added[-1]}" if added else ""))
+    click.echo(f"added {len(added)} year(s)" + (f": {added[0]}–{added[-1]}" if added else "")
+               + (f"; deadlines moved in {moved} application(s)" if moved else ""))
     _warn_missing()
 
 
@@ -36,14 +39,17 @@ def import_year(file: Path):
         schedule = schedule_from_document(document, source=f"import {file.name}")
     except yaml.YAMLError as error:
         raise click.ClickException(f"{file}: not valid YAML or JSON: {error}") from None
+    except ValueError as error:  # not UTF-8, or a date YAML itself finds impossible (2027-02-30)
+        raise click.ClickException(f"{file}: {error}") from None
     except ValidationError as error:
         for path, message in flatten_messages(error.messages):
             click.echo(f"error: {file}: {path}: {message}", err=True)
         raise click.ClickException(f"{file}: not a valid year schedule") from None
-    operations.replace_year(schedule)
+    moved = publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"])
     db.session.commit()
     click.echo(f"{schedule.year}: {len(schedule.holidays)} holidays, "
-               f"{len(schedule.workdays)} make-up workdays stored")
+               f"{len(schedule.workdays)} make-up workdays stored; deadlines moved in "
+               f"{moved} application(s)")
 
 
 @calendar_cli.command("show")
