@@ -8,7 +8,6 @@ temporary SQLite database, and prints its clocks after each step:
 
 import tempfile
 from datetime import datetime
-from pathlib import Path
 
 from flask_migrate import upgrade
 
