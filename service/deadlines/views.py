@@ -23,18 +23,10 @@ def application_clock(application: Application, today: date | None = None) -> di
         "provisional": application.due_provisional,
         "paused_days": application.paused_days,
         "correction_notice_late": application.correction_notice_late,
-        "level": None, "statutory_overdue": False, "on_time": None,
     }
-    if application.committed_due is None:
-        return clock
-    if application.state in _FINISHED and application.concluded_at:
-        concluded_on = local_date(application.concluded_at)
-        clock["on_time"] = concluded_on <= application.committed_due
-        clock["statutory_overdue"] = concluded_on > application.statutory_due
-    elif application.state == ApplicationState.PROCESSING:
-        clock["level"] = level(today, application.committed_due, application.yellow_on).value
-        clock["statutory_overdue"] = today > application.statutory_due
-    return clock
+    finished = application.concluded_at if application.state in _FINISHED else None
+    running = application.state == ApplicationState.PROCESSING
+    return {**clock, **_standing(application, today, finished, running)}
 
 
 def item_clock(row: ApplicationItem, spans: list[PausedSpan], today: date | None = None) -> dict:
@@ -46,22 +38,29 @@ def item_clock(row: ApplicationItem, spans: list[PausedSpan], today: date | None
         "provisional": row.due_provisional,
         "paused_days": row.paused_days,
         "extension_days": row.extension_days,
-        "level": None, "statutory_overdue": False, "on_time": None,
         "paused_spans": [
             {"cause": span.cause, "note": span.note, "started_on": span.started_on,
              "ended_on": span.ended_on, "days": span.days}
             for span in sorted(spans, key=lambda span: span.id)
         ],
     }
+    finished = row.decided_at if row.state in ITEM_DECIDED else None
+    standing = _standing(row, today, finished, row.state in ITEM_RUNNING)
+    if row.committed_due is not None and row.state in ITEM_CLOCK_STOPPED:
+        standing["level"] = "paused"
+    return {**clock, **standing}
+
+
+def _standing(row, today: date, finished_at, running: bool) -> dict:
+    """Against its deadlines: the level while running; once finished, whether in time."""
+    standing = {"level": None, "statutory_overdue": False, "on_time": None}
     if row.committed_due is None:
-        return clock
-    if row.state in ITEM_DECIDED and row.decided_at:
-        decided_on = local_date(row.decided_at)
-        clock["on_time"] = decided_on <= row.committed_due
-        clock["statutory_overdue"] = decided_on > row.statutory_due
-    elif row.state in ITEM_RUNNING:
-        clock["level"] = level(today, row.committed_due, row.yellow_on).value
-        clock["statutory_overdue"] = today > row.statutory_due
-    elif row.state in ITEM_CLOCK_STOPPED:
-        clock["level"] = "paused"
-    return clock
+        return standing
+    if finished_at is not None:
+        finished_on = local_date(finished_at)
+        standing["on_time"] = finished_on <= row.committed_due
+        standing["statutory_overdue"] = finished_on > row.statutory_due
+    elif running:
+        standing["level"] = level(today, row.committed_due, row.yellow_on).value
+        standing["statutory_overdue"] = today > row.statutory_due
+    return standing
