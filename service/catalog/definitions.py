@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 from marshmallow import ValidationError
 
+from ..engine.bundle import Bundle
 from ..engine.errors import flatten_messages
 from .schemas import ENTRY_SCHEMAS
 
@@ -47,6 +49,14 @@ class Catalog:
     departments: dict[str, dict] = field(default_factory=dict)
     items: dict[str, dict] = field(default_factory=dict)
     bundles: dict[str, dict] = field(default_factory=dict)  # code -> snapshot
+
+    def subset(self, bundle_codes) -> Catalog:
+        """These bundles with only the items and departments they use."""
+        bundles = {code: self.bundles[code] for code in bundle_codes}
+        items = {item["code"] for snapshot in bundles.values() for item in snapshot["items"]}
+        departments = {self.items[code]["department"] for code in items}
+        return Catalog(departments={code: self.departments[code] for code in departments},
+                       items={code: self.items[code] for code in items}, bundles=bundles)
 
     @staticmethod
     def digest(snapshot: dict) -> str:
@@ -208,7 +218,7 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
                          if producers.get(code) not in _ancestors(item["code"], graph)])
     form = _merged([code for item in items for code in item["fields"]])
     departments = entries["departments"]
-    return {
+    snapshot = {
         "code": bundle["code"],
         "name": bundle["name"],
         "description": bundle["description"],
@@ -236,6 +246,13 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
         ],
         "form": [entries["fields"][code].data for code in form],
     }
+    path = math.ceil(Bundle.from_snapshot(snapshot, digest="").critical_path("committed"))
+    if bundle["limits"]["committed"] < path:
+        report("limits.committed",
+               f"the committed limit ({bundle['limits']['committed']}) is shorter than the "
+               f"critical path of its items' committed limits ({path} working days)")
+        return None
+    return snapshot
 
 
 def _ancestors(code: str, graph: dict[str, list[str]]) -> set[str]:

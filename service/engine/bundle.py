@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from typing import Any
 
+# A natural-day limit in working days, where limits of both units are added up or compared.
+WORKING_SHARE_OF_NATURAL = 5 / 7
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -18,6 +21,12 @@ class Limits:
     committed: int
     unit: str  # "working_days" or "natural_days"
     extension: int = 0  # the most an approved extension (延期) may add, in ``unit``
+
+
+    def in_working_days(self, kind: str) -> float:
+        """The ``statutory`` or ``committed`` limit as working days (natural days × 5/7)."""
+        days = getattr(self, kind)
+        return days if self.unit == "working_days" else days * WORKING_SHARE_OF_NATURAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +138,18 @@ class Bundle:
         """Item codes with every prerequisite before its dependants."""
         graph = {item.code: item.prerequisites for item in self.items}
         return list(TopologicalSorter(graph).static_order())
+
+    def critical_path(self, kind: str = "committed") -> float:
+        """The longest chain of prerequisites by their ``kind`` limits, in working days: how
+        long the bundle takes when every item without a prerequisite between runs in parallel."""
+        finish: dict[str, float] = {}
+        for code in self.execution_order():
+            item = self.item(code)
+            start = max((finish[each] for each in item.prerequisites), default=0.0)
+            finish[code] = start + item.limits.in_working_days(kind)
+        return max(finish.values(), default=0.0)
+
+    def standalone_limit(self) -> float:
+        """The items' statutory limits one after another, in working days: what an applicant
+        faced before the bundle, going from one department to the next."""
+        return sum(item.limits.in_working_days("statutory") for item in self.items)

@@ -11,11 +11,10 @@ from sqlalchemy import select
 
 from ..applications.models import Application
 from ..catalog.models import BundleVersion
+from ..catalog.operations import machine_for
 from ..database import db
-from ..engine.calendar import WORKING_DAYS, WorkingCalendar, local_date
+from ..engine.calendar import WorkingCalendar, local_date
 from ..workdays.operations import calendar_for_years
-
-_WEEK_SHARE = 5 / 7  # a natural-day limit, in working days, for the sum of standalone limits
 
 
 @dataclass
@@ -81,7 +80,8 @@ def _figures(code: str, name: str, rows: list, versions: dict,
     concluded_on = {id(row): local_date(row.concluded_at) for row in done}
     turnarounds = [calendar.count_working_days(row.accepted_on, concluded_on[id(row)])
                    for row in done]
-    standalone = [_standalone_limit(versions[row.bundle_version_id].definition) for row in done]
+    standalone = [machine_for(versions[row.bundle_version_id]).bundle.standalone_limit()
+                  for row in done]
     figures.median_turnaround = statistics.median(turnarounds)
     figures.p90_turnaround = (statistics.quantiles(turnarounds, n=10, method="inclusive")[8]
                               if len(turnarounds) > 1 else float(turnarounds[0]))
@@ -92,13 +92,6 @@ def _figures(code: str, name: str, rows: list, versions: dict,
     figures.standalone_limit = round(statistics.mean(standalone), 1)
     figures.time_reduction = round(1 - sum(turnarounds) / sum(standalone), 3)
     return figures
-
-
-def _standalone_limit(definition: dict) -> float:
-    """The items' statutory limits one after another: what the applicant faced before."""
-    return sum(item["limits"]["statutory"] * (1 if item["limits"]["unit"] == WORKING_DAYS
-                                              else _WEEK_SHARE)
-               for item in definition["items"])
 
 
 def _share(part: int, whole: int) -> float | None:
