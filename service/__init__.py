@@ -22,7 +22,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state entered
 
-    from . import problems, transaction
+    from . import problems, security, transaction
+    from .access.api import tokens_blp, users_blp
+    from .access.citizen_api import blp as citizen_blp
+    from .access.cli import users_cli
+    from .access.login import login_manager
+    from .access.pages import bp as pages_bp
+    from .access.policy import check_access
     from .api_docs import bp as api_docs_bp
     from .applications.api import blp as applications_blp
     from .catalog.api import blp as bundles_blp
@@ -32,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .deadlines.cli import sla_cli
     from .demo.cli import demo_cli
     from .health import bp as health_bp
+    from .limits import limiter
     from .stats.api import blp as stats_blp
     from .stats.cli import stats_command
     from .workdays.api import blp as calendar_blp
@@ -39,21 +46,33 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     api = problems.ProblemApi(app)
     api.register_blueprint(bundles_blp)
     api.register_blueprint(applications_blp)
     api.register_blueprint(overdue_blp)
     api.register_blueprint(stats_blp)
     api.register_blueprint(calendar_blp)
+    api.register_blueprint(users_blp)
+    api.register_blueprint(tokens_blp)
+    api.register_blueprint(citizen_blp)
+    for blueprint in (bundles_blp, applications_blp, overdue_blp, stats_blp, calendar_blp,
+                      users_blp, tokens_blp, citizen_blp):
+        security.csrf.exempt(blueprint)  # the API takes bearer tokens, never the session cookie
     app.register_blueprint(health_bp)
     app.register_blueprint(api_docs_bp)
+    app.register_blueprint(pages_bp)
     problems.init_app(app)
+    app.before_request(check_access)  # first: nothing runs for whom it is not allowed
     transaction.init_app(app)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(sla_cli)
     app.cli.add_command(stats_command)
+    app.cli.add_command(users_cli)
     return app
 
 

@@ -1,16 +1,14 @@
-"""Who is acting, for the event log."""
+"""Who is acting, for the event log: a staff member's username, "citizen", or "system"."""
 
-from flask import request
+from .access.policy import acting_user
 
-HEADER = "X-Actor"
-ANONYMOUS = "anonymous"
+CITIZEN = "citizen"
+SYSTEM = "system"
 
 
 def current_actor() -> str:
-    """The name the client gives in ``X-Actor``.
-
-    Until sign-in exists this is the client's word, recorded as given; the access-control issue
-    replaces it with the authenticated user.
-    """
-    name = (request.headers.get(HEADER) or "").strip()
-    return name[:100] or ANONYMOUS
+    user = acting_user()
+    if user is not None:
+        return user.username
+    # An applicant who proved their query code, or anyone applying online.
+    return CITIZEN

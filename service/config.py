@@ -21,8 +21,7 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "/docs"
-    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"  # vendored, see service/api_docs.py
+    # /api/docs is served by service/api_docs.py (Swagger UI without inline script).
     API_SPEC_OPTIONS = {
         "info": {
             "description": "高效办成一件事: one application, one form, one set of materials; "
@@ -31,8 +30,19 @@ class Config:
     }
 
 
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a working day at the window
+
+
 class ProductionConfig(Config):
     DEMO_DATA_ALLOWED = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
 
 
 class TestConfig(Config):

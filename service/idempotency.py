@@ -12,6 +12,7 @@ from flask import Response, g, request
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .actors import current_actor
 from .database import UTCDateTime, db, utcnow
 from .problems import problem
 
@@ -34,7 +35,8 @@ class IdempotencyRecord(db.Model):
 
 
 def _fingerprint() -> str:
-    return hashlib.sha256(request.get_data()).hexdigest()
+    """The request's body and who sends it: another client's key is not a replay."""
+    return hashlib.sha256(current_actor().encode() + b"\0" + request.get_data()).hexdigest()
 
 
 def replay(record: IdempotencyRecord) -> Response:

@@ -10,18 +10,24 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete
+from werkzeug.security import generate_password_hash
 
 from service import create_app
+from service.access.models import User, UserDepartment
+from service.access.operations import PASSWORD_METHOD, issue_token
+from service.access.roles import Role
 from service.catalog.definitions import load_catalog
 from service.catalog.operations import publish
 from service.config import PROJECT_ROOT
 from service.database import db
+from service.limits import limiter
 from service.workdays.models import CalendarDay, CalendarYear
 from service.workdays.operations import seed_from_library
 from service.workdays.schedules import library_schedules
@@ -125,6 +131,7 @@ LIBRARY_YEARS = max(library_schedules())
 def app(session_app):
     """The app on the session's database, emptied after the test."""
     yield session_app
+    limiter.reset()
     with session_app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -144,9 +151,65 @@ def loaded(app, catalog):
     return catalog
 
 
+# Passwords are hashed once per session: scrypt is slow on purpose.
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    return generate_password_hash(PASSWORD, method=PASSWORD_METHOD)
+
+
+@dataclass
+class Staff:
+    """One account of each role, with a bearer token; the reviewer works for the tax office."""
+
+    tokens: dict[str, str]
+
+    def headers(self, role: str) -> dict:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+STAFF = {  # username: (role, departments: None for none, "*" for every published one)
+    "clerk": (Role.CLERK, None),
+    "reviewer": (Role.REVIEWER, ["tax"]),
+    "supervisor": (Role.SUPERVISOR, "*"),
+    "admin": (Role.ADMIN, None),
+}
+
+
+def make_staff(app, departments: list[str], password_hash: str) -> Staff:
+    tokens = {}
+    with app.app_context():
+        for username, (role, scope) in STAFF.items():
+            codes = departments if scope == "*" else [
+                code for code in (scope or []) if code in departments] or departments[:1]
+            user = User(username=username, display_name=username.title(), role=role,
+                        password_hash=password_hash,
+                        departments=[UserDepartment(department_code=code) for code in codes])
+            db.session.add(user)
+            db.session.flush()
+            tokens[username] = issue_token(user, "tests", days=3650)[1]  # time travels far
+        db.session.commit()
+    return Staff(tokens)
+
+
 @pytest.fixture
-def client(app, loaded):
-    return app.test_client()
+def staff(app, loaded, password_hash) -> Staff:
+    return make_staff(app, list(loaded.departments), password_hash)
+
+
+def staff_client(app, staff: Staff):
+    """A test client acting as the window clerk (``staff.headers(role)`` for another role)."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {staff.tokens['clerk']}"
+    client.staff = staff
+    return client
+
+
+@pytest.fixture
+def client(app, loaded, staff):
+    return staff_client(app, staff)
 
 
 @pytest.fixture

@@ -34,11 +34,14 @@ def create(client, bundle_code: str = "newborn", **overrides) -> dict:
 
 
 def fire(client, number: str, trigger: str, item: str | None = None, reason: str | None = None,
-         data: dict | None = None, expect: int = 200, actor: str = "tester") -> dict:
+         data: dict | None = None, expect: int = 200, as_role: str | None = None) -> dict:
+    """Fire as the window clerk for the application, as a supervisor of every department for
+    an item (or ``as_role``)."""
+    role = as_role or ("supervisor" if item else "clerk")
     response = client.post(f"/api/applications/{number}/transitions",
                            json={"trigger": trigger, "item": item, "reason": reason,
                                  "data": data or {}},
-                           headers={"X-Actor": actor})
+                           headers=client.staff.headers(role))
     assert response.status_code == expect, response.get_json()
     return response.get_json()
 

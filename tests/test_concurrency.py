@@ -11,15 +11,18 @@ pytestmark = postgresql_only
 ROUNDS = 5
 
 
-def _race(app, requests: list[tuple[str, dict]]) -> list:
+def _race(client, requests: list[tuple[str, dict]]) -> list:
     """Send the requests from separate threads, released at the same instant."""
     barrier = threading.Barrier(len(requests))
     responses: list = [None] * len(requests)
 
     def send(index: int, url: str, body: dict) -> None:
-        with app.test_client() as own_client:
+        # Its own client, its own connection; as the clerk, or a supervisor for an item.
+        role = "supervisor" if body.get("item") else "clerk"
+        with client.application.test_client() as own_client:
             barrier.wait()
-            responses[index] = own_client.post(url, json=body)
+            responses[index] = own_client.post(url, json=body,
+                                               headers=client.staff.headers(role))
 
     threads = [threading.Thread(target=send, args=(index, url, body))
                for index, (url, body) in enumerate(requests)]
@@ -34,7 +37,7 @@ def test_two_conflicting_transitions_exactly_one_wins(client, app):
     for _ in range(ROUNDS):
         number = create(client)["number"]
         url = f"/api/applications/{number}/transitions"
-        responses = _race(app, [(url, {"trigger": "accept"}),
+        responses = _race(client, [(url, {"trigger": "accept"}),
                                 (url, {"trigger": "refuse", "reason": "材料不实"})])
         codes = sorted(response.status_code for response in responses)
         assert codes == [200, 409], [response.get_json() for response in responses]
@@ -51,7 +54,7 @@ def test_the_same_trigger_twice_at_once_happens_once(client, app):
     fire(client, number, "accept")
     url = f"/api/applications/{number}/transitions"
     body = {"trigger": "start_review", "item": "birth_medical_certificate"}
-    responses = _race(app, [(url, body)] * 3)
+    responses = _race(client, [(url, body)] * 3)
     assert sorted(response.status_code for response in responses) == [200, 409, 409]
     history = client.get(f"/api/applications/{number}").get_json()["history"]
     assert [event["trigger"] for event in history].count("start_review") == 1
@@ -68,7 +71,8 @@ def test_parallel_items_finishing_together_conclude_exactly_once(client, app):
         for item in parallel:
             fire(client, number, "start_review", item)
         url = f"/api/applications/{number}/transitions"
-        responses = _race(app, [(url, {"trigger": "approve", "item": item}) for item in parallel])
+        approvals = [(url, {"trigger": "approve", "item": item}) for item in parallel]
+        responses = _race(client, approvals)
         assert [response.status_code for response in responses] == [200] * len(parallel)
         final = client.get(f"/api/applications/{number}").get_json()
         assert final["state"] == "concluded" and final["outcome"] == "approved"
@@ -77,7 +81,7 @@ def test_parallel_items_finishing_together_conclude_exactly_once(client, app):
 
 def test_concurrent_creations_get_distinct_numbers(client, app):
     payload = application_payload(app)
-    responses = _race(app, [("/api/applications", payload)] * 6)
+    responses = _race(client, [("/api/applications", payload)] * 6)
     assert [response.status_code for response in responses] == [201] * 6
     numbers = {response.get_json()["number"] for response in responses}
     assert len(numbers) == 6

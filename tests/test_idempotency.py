@@ -72,6 +72,7 @@ def test_racing_retries_with_one_key_create_one_application(client, app):
         with app.test_client() as own_client:
             barrier.wait()
             responses.append(own_client.post("/api/applications", json=payload,
+                                              environ_base=client.environ_base,
                                               headers={"Idempotency-Key": "race-1"}))
 
     threads = [threading.Thread(target=post) for _ in range(4)]

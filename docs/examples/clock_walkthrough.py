@@ -70,7 +70,7 @@ def main() -> None:
             show("9/29 paused for testing", number, at(9, 29))
             fire(Trigger.RESUME, ITEM, when=at(10, 9))
             show("10/9 resumed (3 working days)", number, at(10, 9))
-            fire(Trigger.EXTEND, ITEM, "整改后复查", {"days": 5, "approver": "大队长"}, at(10, 12))
+            fire(Trigger.EXTEND, ITEM, "整改后复查", {"days": 5}, at(10, 12))
             show("10/12 extended by 5 working days", number, at(10, 12))
             db.session.rollback()
 

@@ -1,8 +1,10 @@
 from flask import url_for
+from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
+from ..access.policy import CITIZEN_VIEWER, Viewer, acting_user, may_fire, viewer_of
 from ..actors import current_actor
-from ..engine.states import Trigger
+from ..engine.states import APPLICATION_TRIGGERS, ITEM_TRIGGERS, Channel, Trigger
 from . import operations
 from .presenters import present, state_of
 from .schemas import (
@@ -18,17 +20,40 @@ from .schemas import (
 blp = Blueprint("applications", __name__, url_prefix="/api/applications",
                 description="Applications: intake, each department's decision, delivery")
 
-
-def _detail(application) -> dict:
-    return present(application, operations.history(application),
-                   operations.paused_spans(application))
+STAFF_NAMES_HIDDEN = "staff"
 
 
-def _found(number: str):
+def application_detail(application, viewer: Viewer) -> dict:
+    """The application with its history and clocks, as far as ``viewer`` may see it."""
+    body = present(application, operations.history(application),
+                   operations.paused_spans(application), personal_data=viewer.personal_data)
+    if viewer.departments is not None:
+        body["items"] = [item for item in body["items"]
+                         if item["department_code"] in viewer.departments]
+        shown = {item["item_code"] for item in body["items"]}
+        body["history"] = [event for event in body["history"]
+                           if event.item_code is None or event.item_code in shown]
+    if not viewer.staff_names:
+        body["history"] = [
+            {**{key: getattr(event, key) for key in ("created_at", "trigger", "item_code",
+                                                     "from_state", "to_state", "reason",
+                                                     "data")},
+             "actor": event.actor if event.actor in ("citizen", "system") else STAFF_NAMES_HIDDEN}
+            for event in body["history"]]
+    return body
+
+
+def _visible(number: str):
+    """The application, if it exists and the user may see it (reviewers: their items)."""
     try:
-        return operations.get_application(number)
+        application = operations.get_application(number)
     except operations.ApplicationNotFound:
         abort(404, message=f"no application {number!r}")
+    departments = viewer_of(current_user).departments
+    if departments is not None and not departments & {row.department_code
+                                                       for row in application.items}:
+        abort(404, message=f"no application {number!r}")
+    return application
 
 
 @blp.route("", methods=["POST"])
@@ -38,15 +63,20 @@ def _found(number: str):
 def create_application(payload):
     """Apply for a bundle once, with one form and one set of materials.
 
-    Send an ``Idempotency-Key`` header to make a retry safe.
+    Anyone may apply online; at the window a clerk applies for the applicant. Send an
+    ``Idempotency-Key`` header to make a retry safe.
     """
+    user = acting_user()
+    if payload["channel"] != Channel.ONLINE and (user is None or user.role != "clerk"):
+        abort(403, message="only a window clerk records applications made at the window")
     application, query_code = operations.create_application(
         bundle_code=payload["bundle"], channel=payload["channel"],
         applicant=payload["applicant"], contact_phone=payload["contact_phone"],
         form=payload["form"], materials=payload["materials"],
         delivery_method=payload["delivery_method"], actor=current_actor(),
     )
-    body = {**_detail(application), "query_code": query_code}
+    viewer = viewer_of(user) if user is not None else CITIZEN_VIEWER
+    body = {**application_detail(application, viewer), "query_code": query_code}
     return body, 201, {"Location": url_for(".get_application", number=application.number)}
 
 
@@ -55,31 +85,45 @@ def create_application(payload):
 @blp.response(200, ApplicationSummarySchema(many=True))
 @blp.paginate()
 def list_applications(filters, pagination_parameters):
-    """Applications, newest first, by bundle, state, department or channel."""
+    """Applications, newest first, by bundle, state, department or channel. Department staff
+    see the applications with items of their departments."""
+    viewer = viewer_of(current_user)
+    if viewer.departments is not None:
+        wanted = filters.pop("department", None)
+        if wanted is not None and wanted not in viewer.departments:
+            abort(403, message=f"department {wanted!r} is not yours")
+        filters["departments"] = [wanted] if wanted else sorted(viewer.departments)
+    elif "department" in filters:
+        filters["departments"] = [filters.pop("department")]
     rows, total = operations.list_applications(
         **filters, offset=pagination_parameters.first_item,
         limit=pagination_parameters.page_size)
     pagination_parameters.item_count = total
-    return [present(row) for row in rows]
+    return [present(row, personal_data=viewer.personal_data) for row in rows]
 
 
 @blp.route("/<number>")
 @blp.response(200, ApplicationSchema)
 def get_application(number):
     """An application: its state, every item's state and its full history."""
-    application = _found(number)
-    return _detail(application)
+    return application_detail(_visible(number), viewer_of(current_user))
 
 
 @blp.route("/<number>/transitions")
 @blp.response(200, AllowedTriggersSchema)
 def get_transitions(number):
-    """The triggers allowed now, for the application and for each item."""
-    try:
-        application, allowed = operations.allowed_triggers(number)
-    except operations.ApplicationNotFound:
-        abort(404, message=f"no application {number!r}")
-    return {"number": application.number, "state": state_of(application), "allowed": allowed}
+    """The triggers you may fire now, for the application and for each item."""
+    application = _visible(number)
+    _, allowed = operations.allowed_triggers(number)
+    departments = {row.item_code: row.department_code for row in application.items}
+    mine = {
+        "application": [trigger for trigger in allowed["application"]
+                        if may_fire(current_user, Trigger(trigger), None)],
+        "items": {code: [trigger for trigger in triggers
+                         if may_fire(current_user, Trigger(trigger), departments[code])]
+                  for code, triggers in allowed["items"].items()},
+    }
+    return {"number": application.number, "state": state_of(application), "allowed": mine}
 
 
 @blp.route("/<number>/transitions", methods=["POST"])
@@ -88,9 +132,17 @@ def get_transitions(number):
 @blp.alt_response(409, description="the trigger is not allowed in the current state")
 def fire_transition(payload, number):
     """Fire a trigger: on the application, or on one item (``item``)."""
-    try:
-        application = operations.fire(number, Trigger(payload["trigger"]), payload["item"],
-                                      payload["reason"], payload["data"], current_actor())
-    except operations.ApplicationNotFound:
-        abort(404, message=f"no application {number!r}")
-    return _detail(application)
+    application = _visible(number)
+    trigger = Trigger(payload["trigger"])
+    departments = {row.item_code: row.department_code for row in application.items}
+    item = payload["item"]
+    # A trigger aimed wrong (an unknown item, an item trigger without its item…) is the
+    # engine's to refuse with 422, naming the field; permissions apply to well-aimed ones.
+    well_aimed = (item is None and trigger in APPLICATION_TRIGGERS) or (
+        item in departments and trigger in ITEM_TRIGGERS)
+    if well_aimed and not may_fire(current_user, trigger, departments.get(item)):
+        abort(403, message=f"a {current_user.role} may not fire {trigger.value!r}"
+              + (f" on item {item!r}" if item else ""))
+    application = operations.fire(number, trigger, item, payload["reason"], payload["data"],
+                                  current_actor())
+    return application_detail(application, viewer_of(current_user))

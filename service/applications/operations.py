@@ -151,7 +151,7 @@ def paused_spans(application: Application) -> list[PausedSpan]:
 
 
 def list_applications(*, bundle: str | None = None, state: str | None = None,
-                      department: str | None = None, channel: str | None = None,
+                      departments: list[str] | None = None, channel: str | None = None,
                       offset: int = 0, limit: int = 20) -> tuple[list[Application], int]:
     """A page of applications, newest first, and how many match in all."""
     query = select(Application)
@@ -161,10 +161,10 @@ def list_applications(*, bundle: str | None = None, state: str | None = None,
         query = query.where(Application.state == state)
     if channel:
         query = query.where(Application.channel == channel)
-    if department:
+    if departments is not None:
         query = query.where(Application.id.in_(
             select(ApplicationItem.application_id)
-            .where(ApplicationItem.department_code == department)))
+            .where(ApplicationItem.department_code.in_(departments))))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = db.session.scalars(query.order_by(Application.id.desc()).offset(offset).limit(limit))
     return list(page), total
@@ -197,6 +197,8 @@ def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, da
     machine = machine_for(application.bundle_version)
     bundle = machine.bundle
     cleaned = check_trigger_input(bundle, trigger, item, reason, data)
+    if trigger == Trigger.EXTEND:
+        cleaned["approver"] = actor
     now = now or utcnow()
     guards = _guards(application, bundle, now)
     if trigger == Trigger.REQUEST_CORRECTION and item is None:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from ..deadlines.views import application_clock, item_clock
+from ..engine.identifiers import mask_id, mask_phone
 from .models import Application, Event, PausedSpan
 
 
@@ -12,8 +13,13 @@ def state_of(application: Application) -> dict:
 
 
 def present(application: Application, events: list[Event] | None = None,
-            spans: list[PausedSpan] | None = None, today: date | None = None) -> dict:
-    """The application; with ``events`` its history, and with ``spans`` its clocks."""
+            spans: list[PausedSpan] | None = None, today: date | None = None,
+            personal_data: bool = False) -> dict:
+    """The application; with ``events`` its history, and with ``spans`` its clocks. ID number
+    and phone are masked unless ``personal_data``."""
+    id_number, phone = application.applicant_id_number, application.contact_phone
+    if not personal_data:
+        id_number, phone = mask_id(id_number), mask_phone(phone)
     version = application.bundle_version
     definition = version.definition
     items = {item["code"]: item for item in definition["items"]}
@@ -25,8 +31,8 @@ def present(application: Application, events: list[Event] | None = None,
         "outcome": application.outcome,
         "channel": application.channel,
         "applicant": {"kind": application.applicant_kind, "name": application.applicant_name,
-                      "id_number": application.applicant_id_number},
-        "contact_phone": application.contact_phone,
+                      "id_number": id_number},
+        "contact_phone": phone,
         "form": application.form,
         "materials_handed_in": application.materials_handed_in,
         "materials_missing": application.materials_missing,

@@ -99,9 +99,8 @@ class _Pause(_NoData):
 
 
 class _Extension(_NoData):
+    # The approver is whoever fires the trigger (a department's supervisor): not typed in.
     days = fields.Integer(required=True, validate=validate.Range(min=1))
-    approver = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                             metadata={"description": "who approved the extension"})
 
 
 _DATA_SCHEMAS = {

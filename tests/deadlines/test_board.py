@@ -52,14 +52,20 @@ def board(client):
     with at(9, 28):
         decide(client, numbers["successors"], "business_establishment")
         fire(client, numbers["paused"], "start_review", "business_establishment")
-        fire(client, numbers["paused"], "pause", "business_establishment", reason="检测",
-             data={"cause": "testing"})
+        fire(
+            client,
+            numbers["paused"],
+            "pause",
+            "business_establishment",
+            reason="检测",
+            data={"cause": "testing"},
+        )
     return numbers
 
 
 def overdue(client, query: str = ""):
     with at(*TODAY):
-        response = client.get(f"/api/overdue{query}")
+        response = client.get(f"/api/overdue{query}", headers=client.staff.headers("admin"))
     assert response.status_code == 200, response.get_json()
     return response
 
@@ -75,15 +81,23 @@ def test_lists_running_items_most_late_first_in_working_days(client, board):
         (board["yellow"], "business_establishment"),
     ]
     assert rows[0] == {
-        "application": board["statutory"], "bundle": "newborn",
-        "item": "birth_medical_certificate", "department": "health", "state": "open",
-        "level": "red", "statutory_overdue": True, "committed_due": "2026-09-15",
-        "statutory_due": "2026-09-28", "provisional": False,
+        "application": board["statutory"],
+        "bundle": "newborn",
+        "item": "birth_medical_certificate",
+        "department": "health",
+        "state": "open",
+        "level": "red",
+        "statutory_overdue": True,
+        "committed_due": "2026-09-15",
+        "statutory_due": "2026-09-28",
+        "provisional": False,
         # 16–18, 20 (worked), 21–24, 28–30 Sep, 8–10 (10 worked), 12 Oct; 27 calendar days.
         "working_days_late": 15,
     }
-    assert [(row["committed_due"], row["level"], row["statutory_overdue"],
-             row["working_days_late"]) for row in rows[1:]] == [
+    assert [
+        (row["committed_due"], row["level"], row["statutory_overdue"], row["working_days_late"])
+        for row in rows[1:]
+    ] == [
         ("2026-09-28", "red", False, 6),  # 29, 30 Sep, 8, 9, 10, 12 Oct; 14 calendar days
         ("2026-10-10", "red", False, 1),  # 11 October is a Sunday
         ("2026-10-10", "red", False, 1),
@@ -91,37 +105,53 @@ def test_lists_running_items_most_late_first_in_working_days(client, board):
         ("2026-10-12", "yellow", False, 0),
     ]
     assert [row["department"] for row in rows[1:5]] == [
-        "market_regulation", "market_regulation", "urban_management", "fire_rescue"]
+        "market_regulation",
+        "market_regulation",
+        "urban_management",
+        "fire_rescue",
+    ]
 
 
 def test_paused_and_decided_items_are_not_listed(client, board):
     rows = overdue(client).get_json()
     assert board["paused"] not in {row["application"] for row in rows}
-    assert ("business_establishment" not in
-            {row["item"] for row in rows if row["application"] == board["successors"]})
+    assert "business_establishment" not in {
+        row["item"] for row in rows if row["application"] == board["successors"]
+    }
 
 
 def test_items_before_their_yellow_day_are_not_listed(client, board):
     with at(9, 25):  # a holiday: the restaurants' first item is due on 28 September
-        rows = client.get("/api/overdue").get_json()
+        rows = client.get("/api/overdue", headers=client.staff.headers("admin")).get_json()
     assert [(row["application"], row["level"], row["working_days_late"]) for row in rows] == [
-        (board["statutory"], "red", 8)]
+        (board["statutory"], "red", 8)
+    ]
 
 
 FILTERS = [
-    ("?department=market_regulation", [("red", "business_establishment"),
-                                       ("successors", "food_business_permit"),
-                                       ("yellow", "business_establishment")]),
+    (
+        "?department=market_regulation",
+        [
+            ("red", "business_establishment"),
+            ("successors", "food_business_permit"),
+            ("yellow", "business_establishment"),
+        ],
+    ),
     ("?department=fire_rescue", [("successors", "fire_safety_inspection")]),
     ("?bundle=newborn", [("statutory", "birth_medical_certificate")]),
     ("?bundle=restaurant&department=health", []),
     ("?level=yellow", [("yellow", "business_establishment")]),
     ("?level=statutory", [("statutory", "birth_medical_certificate")]),
-    ("?level=red", [("statutory", "birth_medical_certificate"),
-                    ("red", "business_establishment"),
-                    ("successors", "food_business_permit"),
-                    ("successors", "outdoor_signboard"),
-                    ("successors", "fire_safety_inspection")]),
+    (
+        "?level=red",
+        [
+            ("statutory", "birth_medical_certificate"),
+            ("red", "business_establishment"),
+            ("successors", "food_business_permit"),
+            ("successors", "outdoor_signboard"),
+            ("successors", "fire_safety_inspection"),
+        ],
+    ),
 ]
 
 
@@ -129,14 +159,20 @@ def test_filters(client, board):
     for query, expected in FILTERS:
         rows = overdue(client, query).get_json()
         assert [(row["application"], row["item"]) for row in rows] == [
-            (board[key], item) for key, item in expected], query
+            (board[key], item) for key, item in expected
+        ], query
 
 
 def test_pagination(client, board):
     first = overdue(client, "?page=1&page_size=4")
     assert json.loads(first.headers["X-Pagination"]) == {
-        "total": 6, "total_pages": 2, "first_page": 1, "last_page": 2, "page": 1,
-        "next_page": 2}
+        "total": 6,
+        "total_pages": 2,
+        "first_page": 1,
+        "last_page": 2,
+        "page": 1,
+        "next_page": 2,
+    }
     second = overdue(client, "?page=2&page_size=4")
     assert json.loads(second.headers["X-Pagination"])["previous_page"] == 1
     items = [row["item"] for row in first.get_json() + second.get_json()]
@@ -148,7 +184,7 @@ def test_pagination(client, board):
 
 @pytest.mark.parametrize("query", ["?level=orange", "?level=", "?level=RED"])
 def test_bad_filters_are_422_problems(client, query):
-    response = client.get(f"/api/overdue{query}")
+    response = client.get(f"/api/overdue{query}", headers=client.staff.headers("admin"))
     body = response.get_json()
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
@@ -166,9 +202,10 @@ def test_lateness_over_more_than_a_year_counts_every_years_holidays(client):
         number = create(client, "newborn")["number"]
         fire(client, number, "accept")  # birth_medical_certificate committed Tue 3 Sep 2024
     with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
-        [row] = client.get("/api/overdue").get_json()
+        [row] = client.get("/api/overdue", headers=client.staff.headers("admin")).get_json()
     assert row["application"] == number and row["committed_due"] == "2024-09-03"
     with client.application.app_context():
-        expected = calendar_for_years(2024, 2026).count_working_days(date(2024, 9, 3),
-                                                                     date(2026, 1, 5))
+        expected = calendar_for_years(2024, 2026).count_working_days(
+            date(2024, 9, 3), date(2026, 1, 5)
+        )
     assert row["working_days_late"] == expected

@@ -101,12 +101,12 @@ def test_extension_adds_to_both_deadlines_within_the_statutory_extension(client)
         number = create(client, "restaurant")["number"]
         fire(client, number, "accept")
         too_long = fire(client, number, "extend", "business_establishment", reason="情况复杂",
-                        data={"days": 11, "approver": "局长"}, expect=422)
+                        data={"days": 11}, expect=422)
         assert "data.days" in too_long["detail"]
         fire(client, number, "extend", "business_establishment",
-             data={"days": 3, "approver": "局长"}, expect=422)  # no reason
+             data={"days": 3}, expect=422)  # no reason
         body = fire(client, number, "extend", "business_establishment", reason="情况复杂",
-                    data={"days": 3, "approver": "局长"})
+                    data={"days": 3})
     clock = item(body, "business_establishment")["clock"]
     assert clock["extension_days"] == 3
     # 1 + 3 working days: 9/28, 9/29, 9/30, 10/8; 15 + 3: 10/27.
@@ -114,7 +114,8 @@ def test_extension_adds_to_both_deadlines_within_the_statutory_extension(client)
     extension = body["history"][-1]
     assert (extension["trigger"], extension["from"], extension["to"]) == (
         "extend", "open", "open")
-    assert extension["data"] == {"days": 3, "approver": "局长"}
+    assert extension["data"] == {"days": 3, "approver": "supervisor"}
+    assert extension["actor"] == "supervisor"
 
 
 def test_extension_is_refused_once_the_deadline_has_passed(client):
@@ -123,7 +124,7 @@ def test_extension_is_refused_once_the_deadline_has_passed(client):
         fire(client, number, "accept")
     with on(9, 29):  # due 9/28: overdue now
         body = fire(client, number, "extend", "business_establishment", reason="迟到的申请",
-                    data={"days": 3, "approver": "局长"}, expect=409)
+                    data={"days": 3}, expect=409)
         assert "past its deadline" in body["detail"]
         shown = client.get(f"/api/applications/{number}").get_json()
     clock = item(shown, "business_establishment")["clock"]

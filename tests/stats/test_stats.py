@@ -64,7 +64,7 @@ def handled(client):
 
 def stats(client, query: str = "") -> dict:
     with at(10, 20):
-        response = client.get(f"/api/stats{query}")
+        response = client.get(f"/api/stats{query}", headers=client.staff.headers("admin"))
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -76,31 +76,53 @@ def test_figures_per_bundle_and_overall(client, handled):
     restaurant_exempt, restaurant_materials = exemption(client, "restaurant")
     assert 0 < newborn_exempt < newborn_materials
     assert newborn == {
-        "bundle": "newborn", "name": "新生儿出生“一件事”", "applications": 4, "concluded": 3,
-        "median_turnaround": 3, "p90_turnaround": 7.0,  # 3 + 0.8 × (8 − 3)
-        "on_time_committed": 0.667, "on_time_statutory": 1.0, "paused_days": 0,
+        "bundle": "newborn",
+        "name": "新生儿出生“一件事”",
+        "applications": 4,
+        "concluded": 3,
+        "median_turnaround": 3,
+        "p90_turnaround": 7.0,  # 3 + 0.8 × (8 − 3)
+        "on_time_committed": 0.667,
+        "on_time_statutory": 1.0,
+        "paused_days": 0,
         "standalone_limit": NEWBORN_ALONE,
         "time_reduction": round(1 - (2 + 3 + 8) / (3 * NEWBORN_ALONE), 3),  # 0.865
         "online_share": 0.25,
         "exemption_share": round(newborn_exempt / newborn_materials, 3),
     }
     assert restaurant == {
-        "bundle": "restaurant", "name": "开办餐饮店“一件事”", "applications": 1, "concluded": 1,
-        "median_turnaround": 2, "p90_turnaround": 2.0, "on_time_committed": 1.0,
-        "on_time_statutory": 1.0, "paused_days": 0, "standalone_limit": RESTAURANT_ALONE,
-        "time_reduction": round(1 - 2 / RESTAURANT_ALONE, 3), "online_share": 0.0,
+        "bundle": "restaurant",
+        "name": "开办餐饮店“一件事”",
+        "applications": 1,
+        "concluded": 1,
+        "median_turnaround": 2,
+        "p90_turnaround": 2.0,
+        "on_time_committed": 1.0,
+        "on_time_statutory": 1.0,
+        "paused_days": 0,
+        "standalone_limit": RESTAURANT_ALONE,
+        "time_reduction": round(1 - 2 / RESTAURANT_ALONE, 3),
+        "online_share": 0.0,
         "exemption_share": round(restaurant_exempt / restaurant_materials, 3),
     }
     assert body["overall"] == {
-        "bundle": "all", "name": "全部", "applications": 5, "concluded": 4,
+        "bundle": "all",
+        "name": "全部",
+        "applications": 5,
+        "concluded": 4,
         "median_turnaround": 2.5,  # 2, 2, 3, 8
         "p90_turnaround": 6.5,  # 3 + 0.7 × (8 − 3)
-        "on_time_committed": 0.75, "on_time_statutory": 1.0, "paused_days": 0,
+        "on_time_committed": 0.75,
+        "on_time_statutory": 1.0,
+        "paused_days": 0,
         "standalone_limit": round((3 * NEWBORN_ALONE + RESTAURANT_ALONE) / 4, 1),
         "time_reduction": round(1 - 15 / (3 * NEWBORN_ALONE + RESTAURANT_ALONE), 3),  # 0.907
         "online_share": 0.2,
-        "exemption_share": round((4 * newborn_exempt + restaurant_exempt)
-                                 / (4 * newborn_materials + restaurant_materials), 3),
+        "exemption_share": round(
+            (4 * newborn_exempt + restaurant_exempt)
+            / (4 * newborn_materials + restaurant_materials),
+            3,
+        ),
     }
 
 
@@ -115,13 +137,18 @@ BY_DAY_RECEIVED = [  # in Shanghai
 def test_since_and_until(client, handled):
     for query, expected in BY_DAY_RECEIVED:
         body = stats(client, query)
-        assert {figures["bundle"]: (figures["applications"], figures["concluded"],
-                                    figures["median_turnaround"])
-                for figures in [*body["bundles"], body["overall"]]} == expected, query
+        assert {
+            figures["bundle"]: (
+                figures["applications"],
+                figures["concluded"],
+                figures["median_turnaround"],
+            )
+            for figures in [*body["bundles"], body["overall"]]
+        } == expected, query
 
 
 def test_bad_dates_are_422_problems(client):
-    response = client.get("/api/stats?since=2026-02-30")
+    response = client.get("/api/stats?since=2026-02-30", headers=client.staff.headers("admin"))
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert set(response.get_json()["errors"]) == {"since"}
@@ -138,37 +165,106 @@ def test_flask_stats_prints_a_row_per_bundle_and_an_overall_row(app, runner, han
     result = flask_stats(app, runner)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["bundle", "apps", "done", "median", "p90", "on", "time",
-                                "lawful", "paused", "alone", "saved", "online", "exempt"]
-    assert [line.split()[0] for line in lines] == ["bundle", "newborn", "restaurant",
-                                                   lines[3].split()[0], "all"]
+    assert lines[0].split() == [
+        "bundle",
+        "apps",
+        "done",
+        "median",
+        "p90",
+        "on",
+        "time",
+        "lawful",
+        "paused",
+        "alone",
+        "saved",
+        "online",
+        "exempt",
+    ]
+    assert [line.split()[0] for line in lines] == [
+        "bundle",
+        "newborn",
+        "restaurant",
+        lines[3].split()[0],
+        "all",
+    ]
     assert set(lines[3].replace(" ", "")) == {"-"}
-    assert lines[1].split()[:11] == ["newborn", "4", "3", "3", "7", "67%", "100%", "0", "32",
-                                     "86%", "25%"]
-    assert lines[2].split()[:11] == ["restaurant", "1", "1", "2", "2", "100%", "100%", "0",
-                                     "65", "97%", "0%"]
-    assert lines[4].split()[:11] == ["all", "5", "4", "2.5", "6.5", "75%", "100%", "0",
-                                     "40.2", "91%", "20%"]
+    assert lines[1].split()[:11] == [
+        "newborn",
+        "4",
+        "3",
+        "3",
+        "7",
+        "67%",
+        "100%",
+        "0",
+        "32",
+        "86%",
+        "25%",
+    ]
+    assert lines[2].split()[:11] == [
+        "restaurant",
+        "1",
+        "1",
+        "2",
+        "2",
+        "100%",
+        "100%",
+        "0",
+        "65",
+        "97%",
+        "0%",
+    ]
+    assert lines[4].split()[:11] == [
+        "all",
+        "5",
+        "4",
+        "2.5",
+        "6.5",
+        "75%",
+        "100%",
+        "0",
+        "40.2",
+        "91%",
+        "20%",
+    ]
 
     result = flask_stats(app, runner, "--since", "2026-09-30", "--until", "2026-10-09")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert [line.split()[:4] for line in (lines[1], lines[-1])] == [
-        ["newborn", "2", "1", "8"], ["all", "2", "1", "8"]]
+        ["newborn", "2", "1", "8"],
+        ["all", "2", "1", "8"],
+    ]
     assert len(lines) == 4
 
 
-def test_an_empty_database_gives_zeros_and_nothing_else(app, runner):
-    response = app.test_client().get("/api/stats")
+def test_an_empty_database_gives_zeros_and_nothing_else(app, runner, staff):
+    response = app.test_client().get("/api/stats", headers=staff.headers("admin"))
     assert response.status_code == 200
-    empty = dict.fromkeys(["median_turnaround", "p90_turnaround", "on_time_committed",
-                           "on_time_statutory", "standalone_limit", "time_reduction",
-                           "online_share", "exemption_share"])
-    assert response.get_json() == {"bundles": [], "overall": {
-        "bundle": "all", "name": "全部", "applications": 0, "concluded": 0, "paused_days": 0,
-        **empty}}
+    empty = dict.fromkeys(
+        [
+            "median_turnaround",
+            "p90_turnaround",
+            "on_time_committed",
+            "on_time_statutory",
+            "standalone_limit",
+            "time_reduction",
+            "online_share",
+            "exemption_share",
+        ]
+    )
+    assert response.get_json() == {
+        "bundles": [],
+        "overall": {
+            "bundle": "all",
+            "name": "全部",
+            "applications": 0,
+            "concluded": 0,
+            "paused_days": 0,
+            **empty,
+        },
+    }
     result = flask_stats(app, runner)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 3 and lines[2].split() == ["all", "0", "0", *["-"] * 4, "0",
-                                                    *["-"] * 4]
+    assert len(lines) == 3 and lines[2].split() == ["all", "0", "0", *["-"] * 4, "0", *["-"] * 4]

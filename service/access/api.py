@@ -1,0 +1,125 @@
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..database import db
+from . import operations
+from .models import User
+from .roles import Role
+
+users_blp = Blueprint("users", __name__, url_prefix="/api/users",
+                      description="Staff accounts (administrators only)")
+tokens_blp = Blueprint("tokens", __name__, url_prefix="/api/tokens",
+                       description="Your own API tokens: list, create, revoke")
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    departments = fields.Function(lambda user: sorted(user.department_codes))
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class UserCreateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    username = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z][a-z0-9_.-]{2,63}$", error="3–64 characters: a–z, digits, . _ -"))
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+    role = fields.String(required=True, validate=validate.OneOf([role.value for role in Role]))
+    departments = fields.List(fields.String(), load_default=list)
+
+
+class UserUpdateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    active = fields.Boolean(required=True)
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "the token's first characters"})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    revoked_at = fields.DateTime()
+
+
+class TokenCreateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
+
+
+class TokenCreatedSchema(TokenSchema):
+    token = fields.String(metadata={"description": "the secret: shown this once, stored hashed"})
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, message=f"no user {user_id}")
+    return user
+
+
+@users_blp.route("")
+@users_blp.response(200, UserSchema(many=True))
+def list_users():
+    """Every staff account."""
+    return db.session.scalars(db.select(User).order_by(User.username)).all()
+
+
+@users_blp.route("", methods=["POST"])
+@users_blp.arguments(UserCreateSchema)
+@users_blp.response(201, UserSchema)
+def create_user(payload):
+    """Create a staff account; reviewers and supervisors name their departments."""
+    return operations.create_user(role=Role(payload.pop("role")), **payload)
+
+
+@users_blp.route("/<int:user_id>")
+@users_blp.response(200, UserSchema)
+def get_user(user_id):
+    return _user_or_404(user_id)
+
+
+@users_blp.route("/<int:user_id>", methods=["PATCH"])
+@users_blp.arguments(UserUpdateSchema)
+@users_blp.response(200, UserSchema)
+def update_user(payload, user_id):
+    """Deactivate (or reactivate) an account: its tokens stop working with it."""
+    user = _user_or_404(user_id)
+    user.active = payload["active"]
+    return user
+
+
+@tokens_blp.route("")
+@tokens_blp.response(200, TokenSchema(many=True))
+def list_tokens():
+    """Your tokens, revoked ones included."""
+    return operations.tokens_of(current_user)
+
+
+@tokens_blp.route("", methods=["POST"])
+@tokens_blp.arguments(TokenCreateSchema)
+@tokens_blp.response(201, TokenCreatedSchema)
+def create_token(payload):
+    """A new token for an API client; it carries your role."""
+    token, secret = operations.issue_token(current_user, payload["name"], payload["days"])
+    return {**TokenSchema().dump(token), "token": secret}
+
+
+@tokens_blp.route("/<int:token_id>", methods=["DELETE"])
+@tokens_blp.response(204)
+def revoke_token(token_id):
+    """Revoke one of your tokens: it stops working at once."""
+    if operations.revoke_token(current_user, token_id) is None:
+        abort(404, message=f"no token {token_id} of yours")

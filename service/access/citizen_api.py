@@ -1,0 +1,93 @@
+"""The applicant's own view: open a session with number and query code, then read the
+application and supplement materials or withdraw."""
+
+from flask import request
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..applications import operations
+from ..applications.api import application_detail
+from ..applications.schemas import ApplicationSchema
+from ..engine.states import Trigger
+from ..limits import limiter
+from . import citizens
+from .policy import CITIZEN_VIEWER
+from .roles import CITIZEN_TRIGGERS
+
+blp = Blueprint("citizen", __name__, url_prefix="/api/citizen",
+                description="Applicants: their own application, by number and query code")
+
+NOT_FOUND = "no application with this number and query code"
+# Per client, and per application whatever the client: a few wrong codes lock the look-up.
+ATTEMPTS_PER_CLIENT = "10 per minute"
+FAILURES_PER_APPLICATION = "5 per 15 minutes"
+
+
+class SessionRequestSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    query_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class SessionSchema(Schema):
+    token = fields.String(metadata={"description": "send as 'Authorization: Bearer …'"})
+    expires_in = fields.Integer(metadata={"description": "seconds"})
+
+
+class CitizenTransitionSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    trigger = fields.String(required=True, validate=validate.OneOf(
+        sorted(trigger.value for trigger in CITIZEN_TRIGGERS)))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+def _number_from_body() -> str:
+    body = request.get_json(silent=True)
+    return str(body.get("number", "")) if isinstance(body, dict) else ""
+
+
+def _failed(response) -> bool:
+    return response.status_code == 404
+
+
+@blp.route("/session", methods=["POST"])
+@limiter.limit(ATTEMPTS_PER_CLIENT)
+@limiter.limit(FAILURES_PER_APPLICATION, key_func=_number_from_body, deduct_when=_failed)
+@blp.arguments(SessionRequestSchema)
+@blp.response(200, SessionSchema)
+@blp.alt_response(404, description=NOT_FOUND)
+@blp.alt_response(429, description="too many attempts: wait and try again")
+def open_session(payload):
+    """Prove the application number and query code printed on the receipt."""
+    application = citizens.verify(payload["number"], payload["query_code"])
+    if application is None:
+        abort(404, message=NOT_FOUND)
+    return {"token": citizens.issue_token(application.number),
+            "expires_in": citizens.TOKEN_SECONDS}
+
+
+@blp.route("/application")
+@blp.response(200, ApplicationSchema)
+def get_application():
+    """Your application: where it stands, what each department is doing, what you must do."""
+    return application_detail(operations.get_application(citizens.current_citizen()),
+                              CITIZEN_VIEWER)
+
+
+@blp.route("/application/transitions", methods=["POST"])
+@blp.arguments(CitizenTransitionSchema)
+@blp.response(200, ApplicationSchema)
+def fire_transition(payload):
+    """Supplement the materials a correction notice asked for, or withdraw before a decision."""
+    number = citizens.current_citizen()
+    try:
+        application = operations.fire(number, Trigger(payload["trigger"]), None,
+                                      payload["reason"], payload["data"], "citizen")
+    except operations.ApplicationNotFound:
+        abort(404, message=NOT_FOUND)
+    return application_detail(application, CITIZEN_VIEWER)

@@ -1,0 +1,64 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, db, utcnow
+from .roles import Role
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({', '.join(repr(role.value) for role in Role)})",
+                        name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    departments: Mapped[list["UserDepartment"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserDepartment.department_code")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def department_codes(self) -> frozenset[str]:
+        return frozenset(link.department_code for link in self.departments)
+
+
+class UserDepartment(db.Model):
+    """A reviewer's or supervisor's department (one or several)."""
+
+    __tablename__ = "user_departments"
+    __table_args__ = (UniqueConstraint("user_id", "department_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+
+
+class ApiToken(db.Model):
+    """A bearer token for API clients: shown once, stored as its SHA-256."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # to tell tokens apart in a list
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")

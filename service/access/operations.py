@@ -1,0 +1,98 @@
+"""Users and their API tokens. Only flushes; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..catalog.models import Department
+from ..database import db, utcnow
+from .models import ApiToken, User, UserDepartment
+from .roles import DEPARTMENT_ROLES, Role
+
+TOKEN_PREFIX = "ot_"
+# werkzeug's scrypt (n=2^15, r=8, p=1): a memory-hard hash for passwords people choose.
+PASSWORD_METHOD = "scrypt"
+_UNUSABLE = generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+
+
+def create_user(*, username: str, display_name: str, password: str, role: Role,
+                departments: list[str] = ()) -> User:
+    """Raises ValidationError keyed by the offending field."""
+    errors: dict = {}
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        errors["username"] = [f"{username!r} is taken"]
+    if len(password) < 10:
+        errors["password"] = ["at least 10 characters"]
+    if role in DEPARTMENT_ROLES and not departments:
+        errors["departments"] = [f"a {role.value} works for at least one department"]
+    if role not in DEPARTMENT_ROLES and departments:
+        errors["departments"] = [f"a {role.value} is not bound to departments"]
+    known = set(db.session.scalars(select(Department.code).where(
+        Department.code.in_(list(departments)))))
+    unknown = [code for code in departments if code not in known]
+    if unknown:
+        errors["departments"] = [f"unknown department(s): {', '.join(unknown)}"]
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=username, display_name=display_name, role=role,
+                password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+                departments=[UserDepartment(department_code=code) for code in departments])
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.username == username))
+    # Check a hash even for an unknown user, so that timing does not tell who exists.
+    if not check_password_hash(user.password_hash if user else _UNUSABLE, password):
+        return None
+    return user if user and user.active else None
+
+
+def issue_token(user: User, name: str, days: int = 90,
+                now: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token: its record and the secret itself, shown this once."""
+    now = now or utcnow()
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, user=user, name=name, token_hash=_digest(secret),
+                     prefix=secret[:10], created_at=now, expires_at=now + timedelta(days=days))
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def user_for_token(secret: str, now: datetime | None = None) -> User | None:
+    """The active user behind a valid, unexpired, unrevoked token."""
+    now = now or utcnow()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.active:
+        return None
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.id)))
+
+
+def revoke_token(user: User, token_id: int, now: datetime | None = None) -> ApiToken | None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id,
+                                                     ApiToken.user_id == user.id))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+        db.session.flush()
+    return token
+
+
+def _digest(secret: str) -> str:
+    # A random 256-bit secret needs no slow hash: nobody can guess it, only steal it.
+    return hashlib.sha256(secret.encode()).hexdigest()

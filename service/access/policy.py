@@ -1,0 +1,156 @@
+"""Who may call what: one rule per endpoint, checked in one place before every request.
+
+An endpoint without a rule is refused (and the route × role test fails), so a new route cannot
+ship open by accident. Finer checks — a reviewer's departments, which triggers a role fires — are
+the functions below, called by the views that need them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import g, request
+from flask_login import current_user
+
+from ..engine.states import Trigger
+from ..problems import problem
+from .citizens import current_citizen
+from .roles import (
+    CLERK_TRIGGERS,
+    DEPARTMENT_ROLES,
+    REVIEWER_TRIGGERS,
+    STAFF,
+    SUPERVISOR_TRIGGERS,
+    Role,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role] = frozenset()
+    public: bool = False
+    citizen: bool = False  # an applicant who proved their query code
+
+
+PUBLIC = Rule(public=True)
+ANY_STAFF = Rule(roles=STAFF)
+WORKERS = Rule(roles=frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR}))
+ADMIN = Rule(roles=frozenset({Role.ADMIN}))
+BOARD = Rule(roles=frozenset({Role.SUPERVISOR, Role.ADMIN}))
+CITIZEN = Rule(citizen=True)
+
+RULES: dict[str, Rule] = {
+    "health.healthz": PUBLIC,
+    "api-docs.openapi_json": PUBLIC,
+    "api_docs_assets.swagger_ui": PUBLIC,
+    "api_docs_assets.swagger_ui_asset": PUBLIC,
+    "static": PUBLIC,
+    # The catalog is public: anyone may read what a bundle needs before applying.
+    "bundles.list_bundles": PUBLIC,
+    "bundles.get_bundle": PUBLIC,
+    "bundles.get_diagram": PUBLIC,
+    # Applying online is open to anyone (the view allows the online channel only);
+    # at the window a clerk applies for the applicant.
+    "applications.create_application": PUBLIC,
+    "applications.list_applications": WORKERS,
+    "applications.get_application": WORKERS,
+    "applications.get_transitions": WORKERS,
+    "applications.fire_transition": WORKERS,
+    "overdue.list_overdue": BOARD,
+    "stats.get_stats": BOARD,
+    "calendar.status": ADMIN,
+    "calendar.get_year": ADMIN,
+    "calendar.put_year": ADMIN,
+    "users.list_users": ADMIN,
+    "users.create_user": ADMIN,
+    "users.get_user": ADMIN,
+    "users.update_user": ADMIN,
+    "tokens.list_tokens": ANY_STAFF,
+    "tokens.create_token": ANY_STAFF,
+    "tokens.revoke_token": ANY_STAFF,
+    "citizen.open_session": PUBLIC,
+    "citizen.get_application": CITIZEN,
+    "citizen.fire_transition": CITIZEN,
+    "pages.login": PUBLIC,
+    "pages.logout": PUBLIC,
+    "pages.account": ANY_STAFF,
+    "pages.create_token": ANY_STAFF,
+    "pages.revoke_token": ANY_STAFF,
+}
+
+
+def check_access():
+    """before_request: the endpoint's rule, or a 401/403 problem."""
+    endpoint = request.endpoint
+    if endpoint is None:  # no route: let the 404 / 405 through
+        return None
+    rule = RULES.get(endpoint)
+    if rule is None:
+        log.error("no access rule for endpoint %s: refused", endpoint)
+        return problem(403, "Forbidden", "this endpoint has no access rule yet")
+    if rule.public:
+        return None
+    user = acting_user()
+    if user is not None and Role(user.role) in rule.roles:
+        return None
+    if rule.citizen and current_citizen() is not None:
+        return None
+    if user is None:
+        response = problem(401, "Unauthorized", "sign in, or send an API token as "
+                           "'Authorization: Bearer …'")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="onething"'
+        return response
+    return problem(403, "Forbidden", f"a {user.role} may not do this")
+
+
+def acting_user():
+    """The signed-in user; on the API only by token, so that a browser's session cookie can
+    never be ridden by another site (pages, which use the session, carry CSRF tokens)."""
+    if not current_user.is_authenticated:
+        return None
+    if request.path.startswith("/api/") and g.get("authenticated_by") != "token":
+        return None
+    return current_user
+
+
+def may_fire(user, trigger: Trigger, item_department: str | None) -> bool:
+    """Whether a staff member may fire ``trigger`` on the application (no item) or on an item
+    of ``item_department``."""
+    role = Role(user.role)
+    if item_department is None:
+        return role == Role.CLERK and trigger in CLERK_TRIGGERS
+    if role not in DEPARTMENT_ROLES or item_department not in user.department_codes:
+        return False
+    allowed = SUPERVISOR_TRIGGERS if role == Role.SUPERVISOR else REVIEWER_TRIGGERS
+    return trigger in allowed
+
+
+def sees_everything(user) -> bool:
+    """Clerks and administrators see whole applications; department staff see their items."""
+    return Role(user.role) in (Role.CLERK, Role.ADMIN)
+
+
+def sees_personal_data(user) -> bool:
+    """Full ID numbers and phones: the window checks identity and calls the applicant."""
+    return user is not None and Role(user.role) == Role.CLERK
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """How much of an application someone sees."""
+
+    departments: frozenset[str] | None  # None: every item
+    personal_data: bool  # full ID numbers and phones
+    staff_names: bool  # who did what (applicants see roles, not names)
+
+
+CITIZEN_VIEWER = Viewer(departments=None, personal_data=False, staff_names=False)
+
+
+def viewer_of(user) -> Viewer:
+    departments = None if sees_everything(user) else user.department_codes
+    return Viewer(departments=departments, personal_data=sees_personal_data(user),
+                  staff_names=True)
