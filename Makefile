@@ -16,12 +16,13 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
-## run: install, migrate, seed the holiday calendar, load the catalog, seed demo data once, serve
+## run: install, migrate, calendar, catalog, demo data and demo users (once), serve
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask calendar seed
 	$(BIN)/flask catalog load
 	$(BIN)/flask demo seed
+	$(BIN)/flask users demo
 	@echo "onething on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
+    app.before_request(check_access)  # first: nothing runs for whom it is not allowed
     limiter.init_app(app)
     security.init_app(app)
     api = problems.ProblemApi(app)
@@ -65,7 +66,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(pages_bp)
     problems.init_app(app)
-    app.before_request(check_access)  # first: nothing runs for whom it is not allowed
     transaction.init_app(app)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import g, request
+from flask import g, redirect, request, url_for
 from flask_login import current_user
 
 from ..engine.states import Trigger
@@ -98,6 +98,8 @@ def check_access():
         return None
     if rule.citizen and current_citizen() is not None:
         return None
+    if user is None and not request.path.startswith("/api/"):
+        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
     if user is None:
         response = problem(401, "Unauthorized", "sign in, or send an API token as "
                            "'Authorization: Bearer …'")
