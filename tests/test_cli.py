@@ -52,9 +52,9 @@ def test_production_refuses_to_start_without_a_secret_key(database_url, monkeypa
 
 def test_demo_history_plays_past_applications_through_the_engine(runner, app, staff):
     runner.invoke(args=["catalog", "load"])
-    result = runner.invoke(args=["demo", "seed", "--history-days", "5"])
+    result = runner.invoke(args=["demo", "seed", "--history-days", "15"])
     assert result.exit_code == 0, result.output
-    assert "past applications over 5 working days" in result.output
+    assert "past applications over 15 working days" in result.output
     stats = app.test_client().get("/api/stats",
                                   headers=staff.headers("admin")).get_json()["overall"]
     assert stats["applications"] > 5 and stats["concluded"] > 0

@@ -114,7 +114,8 @@ def list_tokens():
 def create_token(payload):
     """A new token for an API client; it carries your role."""
     token, secret = operations.issue_token(current_user, payload["name"], payload["days"])
-    return {**TokenSchema().dump(token), "token": secret}
+    fields_ = ("id", "name", "prefix", "created_at", "expires_at", "revoked_at")
+    return {**{name: getattr(token, name) for name in fields_}, "token": secret}
 
 
 @tokens_blp.route("/<int:token_id>", methods=["DELETE"])

@@ -197,8 +197,6 @@ def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, da
     machine = machine_for(application.bundle_version)
     bundle = machine.bundle
     cleaned = check_trigger_input(bundle, trigger, item, reason, data)
-    if trigger == Trigger.EXTEND:
-        cleaned["approver"] = actor
     now = now or utcnow()
     guards = _guards(application, bundle, now)
     if trigger == Trigger.REQUEST_CORRECTION and item is None:

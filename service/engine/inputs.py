@@ -99,7 +99,7 @@ class _Pause(_NoData):
 
 
 class _Extension(_NoData):
-    # The approver is whoever fires the trigger (a department's supervisor): not typed in.
+    # The approver is whoever fires it (a department's supervisor): the event's actor.
     days = fields.Integer(required=True, validate=validate.Range(min=1))
 
 

@@ -1,0 +1,102 @@
+"""The county's whole catalog: 36 bundles over 254 items from 39 departments."""
+
+import math
+
+import pytest
+
+from service.catalog.definitions import load_catalog
+from service.catalog.figures import bundle_figures, orphan_items, overall_reduction
+from service.catalog.operations import publish
+from service.config import PROJECT_ROOT
+from service.database import db
+from service.engine.bundle import Bundle
+from tests.conftest import make_staff, staff_client
+from tests.factories import create, fire
+
+BUNDLE_CODES = sorted(load_catalog(PROJECT_ROOT / "workflows").bundles)
+
+
+def test_the_catalog_has_the_countys_counts(full_catalog):
+    assert len(full_catalog.departments) == 39
+    assert len(full_catalog.items) == 254
+    assert len(full_catalog.bundles) == 36
+
+
+def test_every_item_belongs_to_a_bundle(full_catalog):
+    assert orphan_items(full_catalog) == []
+
+
+def test_the_national_key_bundles_are_there(full_catalog):
+    names = " ".join(snapshot["name"] for snapshot in full_catalog.bundles.values())
+    for key in ("新生儿出生", "教育入学", "退休", "身后", "残疾人", "军人退役", "开办餐饮店",
+                "企业信息变更", "企业注销", "开办运输企业", "水电气网", "员工录用", "破产",
+                "上市", "社会保障卡"):
+        assert key in names, key
+
+
+def test_every_committed_limit_is_within_its_statutory_limit(full_catalog):
+    for code, item in full_catalog.items.items():
+        assert item["limits"]["committed"] <= item["limits"]["statutory"], code
+    for code, snapshot in full_catalog.bundles.items():
+        limits = snapshot["limits"]
+        assert limits["committed"] <= limits["statutory"] <= 45, code  # 行政许可法 art. 26
+
+
+def test_every_bundle_keeps_its_promise_within_its_critical_path(full_catalog):
+    for code, snapshot in full_catalog.bundles.items():
+        bundle = Bundle.from_snapshot(snapshot, "")
+        assert bundle.limits.committed >= math.ceil(bundle.critical_path("committed")), code
+        assert bundle.execution_order()  # a graph without cycles
+
+
+def test_the_catalog_shows_the_reforms_effect(full_catalog):
+    # The county reports turnaround cut by 52% against the items one after another.
+    assert 0.49 <= overall_reduction(bundle_figures(full_catalog)) <= 0.55
+
+
+def test_merging_asks_for_fewer_materials(full_catalog):
+    figures = bundle_figures(full_catalog)
+    assert sum(each.materials_after for each in figures) < sum(
+        each.materials_before for each in figures)
+    assert all(each.materials_after <= each.materials_before for each in figures)
+
+
+def test_catalog_stats_prints_the_counts_and_the_reduction(runner):
+    result = runner.invoke(args=["catalog", "stats"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["bundle", "items", "depts"]
+    assert sum(line.split()[0] in BUNDLE_CODES for line in lines[1:] if line.strip()) == 36
+    assert "39 departments, 254 items (0 in no bundle), 36 bundles" in result.output
+
+
+def test_loading_the_whole_catalog_twice_changes_nothing_the_second_time(runner):
+    first = runner.invoke(args=["catalog", "load"])
+    assert first.exit_code == 0, first.output
+    assert "39 departments, 254 items" in first.output and "created: 36" in first.output
+    second = runner.invoke(args=["catalog", "load"])
+    assert "created: 0" in second.output and "changed: 0" in second.output
+    assert "unchanged: 36" in second.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("bundle_code", BUNDLE_CODES)
+def test_every_bundle_runs_from_creation_to_delivery(app, full_catalog, password_hash,
+                                                     bundle_code):
+    subset = full_catalog.subset([bundle_code])
+    with app.app_context():
+        publish(subset)
+        db.session.commit()
+    client = staff_client(app, make_staff(app, list(subset.departments), password_hash))
+    number = create(client, bundle_code)["number"]
+    body = fire(client, number, "accept")
+    while body["state"] == "processing":
+        allowed = client.get(f"/api/applications/{number}/transitions",
+                             headers=client.staff.headers("supervisor")).get_json()["allowed"]
+        code, triggers = next((code, triggers) for code, triggers in allowed["items"].items()
+                              if {"start_review", "approve"} & set(triggers))
+        body = fire(client, number, "start_review" if "start_review" in triggers else "approve",
+                    code)
+    assert (body["state"], body["outcome"]) == ("concluded", "approved")
+    assert {item["state"] for item in body["items"]} == {"approved"}
+    assert fire(client, number, "deliver")["state"] == "delivered"
