@@ -57,16 +57,16 @@ def stats():
     header = ("bundle", "items", "depts", "alone", "path", "committed", "saved", "materials",
               "exempt")
     rows = [header] + [
-        (each.code, str(each.items), str(each.departments), f"{each.standalone:g}",
-         f"{each.critical_path:g}", str(each.committed), f"{each.reduction:.0%}",
+        (each.code, str(each.items), str(each.departments), f"{each.standalone:.0f}",
+         f"{each.critical_path:.0f}", str(each.committed), f"{each.reduction:.0%}",
          f"{each.materials_before} → {each.materials_after}", str(each.exempt))
         for each in figures]
     before = sum(each.materials_before for each in figures)
     after = sum(each.materials_after for each in figures)
     exempt = sum(each.exempt for each in figures)
     rows.append(("all", str(sum(each.items for each in figures)), "",
-                 f"{sum(each.standalone for each in figures):g}",
-                 f"{sum(each.critical_path for each in figures):g}",
+                 f"{sum(each.standalone for each in figures):.0f}",
+                 f"{sum(each.critical_path for each in figures):.0f}",
                  str(sum(each.committed for each in figures)),
                  f"{overall_reduction(figures):.0%}", f"{before} → {after}", str(exempt)))
     widths = [max(len(row[index]) for row in rows) for index in range(len(header))]
