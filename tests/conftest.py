@@ -182,8 +182,12 @@ def make_staff(app, departments: list[str], password_hash: str) -> Staff:
     tokens = {}
     with app.app_context():
         for username, (role, scope) in STAFF.items():
-            codes = departments if scope == "*" else [
-                code for code in (scope or []) if code in departments] or departments[:1]
+            if scope == "*":
+                codes = departments
+            elif scope:  # a reviewer: their office if published, else the first department
+                codes = [code for code in scope if code in departments] or departments[:1]
+            else:
+                codes = []
             user = User(username=username, display_name=username.title(), role=role,
                         password_hash=password_hash,
                         departments=[UserDepartment(department_code=code) for code in codes])

@@ -15,7 +15,8 @@ bp = Blueprint("pages", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
+    if (target and target.startswith("/") and not urlsplit(target).netloc
+            and "\\" not in target and target.isprintable()):
         return target
     return url_for("pages.account")
 

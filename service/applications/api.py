@@ -5,6 +5,7 @@ from flask_smorest import Blueprint, abort
 from ..access.policy import CITIZEN_VIEWER, Viewer, acting_user, may_fire, viewer_of
 from ..actors import current_actor
 from ..engine.states import APPLICATION_TRIGGERS, ITEM_TRIGGERS, Channel, Trigger
+from ..limits import limiter
 from . import operations
 from .presenters import present, state_of
 from .schemas import (
@@ -21,6 +22,7 @@ blp = Blueprint("applications", __name__, url_prefix="/api/applications",
                 description="Applications: intake, each department's decision, delivery")
 
 STAFF_NAMES_HIDDEN = "staff"
+ONLINE_APPLICATIONS_PER_CLIENT = "30 per hour"  # anonymous applicants; staff are not limited
 
 
 def application_detail(application, viewer: Viewer) -> dict:
@@ -57,6 +59,7 @@ def _visible(number: str):
 
 
 @blp.route("", methods=["POST"])
+@limiter.limit(ONLINE_APPLICATIONS_PER_CLIENT, exempt_when=lambda: acting_user() is not None)
 @blp.arguments(ApplicationCreateSchema)
 @blp.response(201, ApplicationCreatedSchema)
 @blp.alt_response(422, description="a field is not valid: the problem names it")
