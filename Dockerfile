@@ -16,6 +16,7 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 # Editable, so that the package finds workflows/ and migrations/ beside it in /app.
 RUN pip install --no-cache-dir -e . \
+    && pybabel compile -d service/translations \
     && mkdir -p /app/instance && chown onething /app/instance
 COPY wsgi.py gunicorn.conf.py ./
 COPY migrations ./migrations

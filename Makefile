@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean translations
 
 install: $(INSTALLED)
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/pybabel compile --use-fuzzy -d service/translations
 	touch $@
 
 ## run: install, migrate, calendar, catalog, demo data and demo users (once), serve
@@ -39,3 +40,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+
+## translations: extract the messages and update the English catalog
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o /tmp/onething.pot .
+	$(BIN)/pybabel update -i /tmp/onething.pot -d service/translations
+	$(BIN)/pybabel compile -d service/translations

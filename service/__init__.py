@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state entered
 
-    from . import problems, security, transaction
+    from . import i18n, problems, security, transaction
     from .access.api import tokens_blp, users_blp
     from .access.citizen_api import blp as citizen_blp
     from .access.cli import users_cli
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .demo.cli import demo_cli
     from .health import bp as health_bp
     from .limits import limiter
+    from .portal.pages import bp as portal_bp
     from .stats.api import blp as stats_blp
     from .stats.cli import stats_command
     from .workdays.api import blp as calendar_blp
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(check_access)  # first: nothing runs for whom it is not allowed
     limiter.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     api = problems.ProblemApi(app)
     api.register_blueprint(bundles_blp)
     api.register_blueprint(applications_blp)
@@ -65,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(portal_bp)
     problems.init_app(app)
     transaction.init_app(app)
     app.cli.add_command(catalog_cli)

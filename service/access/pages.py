@@ -1,24 +1,15 @@
 """Staff pages: sign in and out, and your account with its API tokens."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..database import db
 from ..limits import limiter
+from ..redirects import local_path
 from . import operations
 from .forms import EmptyForm, LoginForm, TokenForm
 
 bp = Blueprint("pages", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if (target and target.startswith("/") and not urlsplit(target).netloc
-            and "\\" not in target and target.isprintable()):
-        return target
-    return url_for("pages.account")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,7 +20,7 @@ def login():
         user = operations.authenticate(form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_path(request.args.get("next"), url_for("pages.account")))
         form.password.errors.append("用户名或密码不正确 / Wrong username or password")
     return render_template("access/login.html", form=form), (
         422 if request.method == "POST" else 200)

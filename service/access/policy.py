@@ -74,6 +74,14 @@ RULES: dict[str, Rule] = {
     "citizen.open_session": PUBLIC,
     "citizen.get_application": CITIZEN,
     "citizen.fire_transition": CITIZEN,
+    "portal.lookup": PUBLIC,
+    "portal.help_receipt": PUBLIC,
+    "portal.signed_link": PUBLIC,  # the link's signature is the proof
+    "portal.receipt": PUBLIC,  # likewise
+    "portal.status": CITIZEN,
+    "portal.leave": PUBLIC,
+    "portal.language": PUBLIC,
+    "portal.text_size": PUBLIC,
     "pages.login": PUBLIC,
     "pages.logout": PUBLIC,
     "pages.account": ANY_STAFF,
@@ -99,6 +107,8 @@ def check_access():
     if rule.citizen and current_citizen() is not None:
         return None
     if user is None and not request.path.startswith("/api/"):
+        if rule.citizen:  # an applicant's page: back to the look-up form
+            return redirect(url_for("portal.lookup"))
         return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
     if user is None:
         response = problem(401, "Unauthorized", "sign in, or send an API token as "

@@ -6,6 +6,7 @@ from ..access.policy import CITIZEN_VIEWER, Viewer, acting_user, may_fire, viewe
 from ..actors import current_actor
 from ..engine.states import APPLICATION_TRIGGERS, ITEM_TRIGGERS, Channel, Trigger
 from ..limits import limiter
+from ..portal.receipts import receipt_url
 from . import operations
 from .presenters import present, state_of
 from .schemas import (
@@ -79,7 +80,8 @@ def create_application(payload):
         delivery_method=payload["delivery_method"], actor=current_actor(),
     )
     viewer = viewer_of(user) if user is not None else CITIZEN_VIEWER
-    body = {**application_detail(application, viewer), "query_code": query_code}
+    body = {**application_detail(application, viewer), "query_code": query_code,
+            "receipt_url": receipt_url(application.number, query_code)}
     return body, 201, {"Location": url_for(".get_application", number=application.number)}
 
 

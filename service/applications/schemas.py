@@ -152,6 +152,9 @@ class ApplicationSchema(ApplicationSummarySchema):
 class ApplicationCreatedSchema(ApplicationSchema):
     query_code = fields.String(metadata={
         "description": "for the applicant's status look-up; shown this once, stored hashed"})
+    receipt_url = fields.String(metadata={
+        "description": "the printable receipt (受理回执) with the query code and a QR code; "
+                       "the link works for a week"})
 
 
 class AllowedTriggersSchema(Schema):

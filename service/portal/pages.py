@@ -1,0 +1,119 @@
+"""Routes of the applicant's pages. Everything works without JavaScript."""
+
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..access.citizens import SESSION_KEY, current_citizen, number_from_link, verify
+from ..applications import operations as applications
+from ..limits import limiter
+from ..redirects import local_path
+from .forms import LookupForm, RatingForm
+from .operations import RatingRefused, rate
+from .receipts import qr_svg, read_receipt_token, status_link
+from .status import status_of
+
+bp = Blueprint("portal", __name__, template_folder="templates")
+
+LANGUAGES = ("zh", "en")
+PREFERENCE_SECONDS = 365 * 24 * 3600
+
+
+def _number_from_form() -> str:
+    return request.form.get("number", "").strip()
+
+
+def _lookup_failed(response) -> bool:
+    return g.get("lookup_failed", False)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=_number_from_form,
+               deduct_when=_lookup_failed)
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        application = verify(form.number.data.strip(), form.query_code.data)
+        if application is not None:
+            session[SESSION_KEY] = application.number
+            return redirect(url_for("portal.status"))
+        # The same words for a wrong number and a wrong code: nothing to learn from them.
+        form.query_code.errors.append(_("申请编号或查询码不正确，请核对回执后重试"))
+        g.lookup_failed = True
+    # Pages answer a form with errors with 200, re-rendered: browsers treat a 4xx page as a
+    # failed load (and some apps' webviews show their own error instead).
+    return render_template("portal/lookup.html", form=form)
+
+
+@bp.get("/help/receipt")
+def help_receipt():
+    return render_template("portal/help.html")
+
+
+@bp.get("/s/<token>")
+def signed_link(token):
+    number = number_from_link(token)
+    if number is None:
+        abort(404)
+    session[SESSION_KEY] = number
+    return redirect(url_for("portal.status"))
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status():
+    application = applications.get_application(current_citizen())
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            rate(application, form.grade.data, form.comment.data)
+            return redirect(url_for("portal.status"))
+        except RatingRefused as refused:
+            form.grade.errors.append(str(refused))
+    return render_template("portal/status.html", view=status_of(application), form=form)
+
+
+@bp.post("/status/leave")
+def leave():
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("portal.lookup"))
+
+
+@bp.get("/receipt/<token>")
+def receipt(token):
+    found = read_receipt_token(token)
+    if found is None:
+        abort(404)
+    number, query_code = found
+    application = applications.get_application(number)
+    link = status_link(number)
+    return render_template("portal/receipt.html", view=status_of(application),
+                           query_code=query_code, qr=qr_svg(link), link=link,
+                           committed=application.bundle_version.definition["limits"])
+
+
+@bp.get("/language/<code>")
+def language(code):
+    return _preference("lang", code if code in LANGUAGES else LANGUAGES[0])
+
+
+@bp.get("/text-size/<size>")
+def text_size(size):
+    return _preference("text", "large" if size == "large" else "normal")
+
+
+def _preference(name: str, value: str):
+    """Remembered in a cookie for a year: a preference, not an account."""
+    target = local_path(request.args.get("next"), url_for("portal.lookup"))
+    response = make_response(redirect(target))
+    response.set_cookie(name, value, max_age=PREFERENCE_SECONDS, samesite="Lax", httponly=True)
+    return response

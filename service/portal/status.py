@@ -1,0 +1,98 @@
+"""What the status page shows, assembled from the application, its bundle and its clocks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+
+from ..applications import operations
+from ..applications.models import Application
+from ..catalog.operations import machine_for
+from ..database import db, utcnow
+from ..deadlines.views import application_clock, item_clock
+from ..engine.calendar import local_date
+from .models import Rating
+from .wording import (
+    APPLICATION_STATES,
+    DELIVERY,
+    ITEM_STATES,
+    LEVELS,
+    OUTCOMES,
+    PAUSE_CAUSES,
+    STEPS,
+)
+
+_HIDDEN_STEPS = {"start_review", "recompute_deadlines"}  # staff-side bookkeeping
+
+
+def status_of(application: Application, today: date | None = None) -> dict:
+    today = today or local_date(utcnow())
+    bundle = machine_for(application.bundle_version).bundle
+    materials = {material.code: material.name for material in bundle.materials}
+    spans = defaultdict(list)
+    for span in operations.paused_spans(application):
+        spans[span.item_id].append(span)
+    events = operations.history(application)
+    clock = application_clock(application, today)
+    items = []
+    for row in application.items:
+        item = bundle.item(row.item_code)
+        item_time = item_clock(row, spans[row.id], today)
+        items.append({
+            "name": item.name, "department": item.department.name,
+            "state": ITEM_STATES[row.state], "state_code": row.state,
+            "due": item_time["committed_due"], "level": item_time["level"],
+            "level_words": LEVELS.get(item_time["level"]), "reason": row.reason,
+            "pauses": [{"cause": PAUSE_CAUSES.get(span["cause"], span["cause"]),
+                        "from": span["started_on"], "to": span["ended_on"],
+                        "days": span["days"]} for span in item_time["paused_spans"]],
+        })
+    return {
+        "number": application.number,
+        "bundle": bundle.name,
+        "state": application.state,
+        "words": APPLICATION_STATES[application.state],
+        "outcome": OUTCOMES.get(application.outcome),
+        "received_on": local_date(application.created_at),
+        "clock": clock,
+        "tasks": items,
+        "todo": _todo(application, events, materials, bundle),
+        "timeline": [
+            {"on": local_date(event.created_at), "words": STEPS.get(event.trigger, event.trigger),
+             "item": bundle.item(event.item_code).name if event.item_code else None,
+             "reason": event.reason}
+            for event in events if event.trigger in STEPS and event.trigger not in _HIDDEN_STEPS
+        ],
+        "delivery": DELIVERY[application.delivery_method],
+        "rated": db.session.scalar(select(Rating.grade).where(
+            Rating.application_id == application.id)),
+    }
+
+
+def _todo(application: Application, events, materials: dict, bundle) -> list[dict]:
+    """What the applicant must do now: every material the correction notices ask for."""
+    todo = []
+    if application.state == "correction":
+        todo.append({"who": None, "reason": _last_reason(events, None),
+                     "materials": [materials.get(code, code)
+                                   for code in application.materials_missing]})
+    for row in application.items:
+        if row.state == "correction":
+            notice = _last_event(events, row.item_code, "request_correction")
+            missing = notice.data.get("missing", []) if notice else []
+            todo.append({"who": bundle.item(row.item_code).department.name,
+                         "reason": notice.reason if notice else None,
+                         "materials": [materials.get(code, code) for code in missing]})
+    return todo
+
+
+def _last_event(events, item_code, trigger):
+    return next((event for event in reversed(events)
+                 if event.item_code == item_code and event.trigger == trigger), None)
+
+
+def _last_reason(events, item_code) -> str | None:
+    event = _last_event(events, item_code, "request_correction")
+    return event.reason if event else None
