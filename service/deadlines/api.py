@@ -1,6 +1,8 @@
-from flask_smorest import Blueprint
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
+from ..access.policy import viewer_of
 from ..database import utcnow
 from ..engine.calendar import local_date
 from ..workdays.operations import calendar_for_years
@@ -42,9 +44,16 @@ class OverdueItemSchema(Schema):
 @blp.response(200, OverdueItemSchema(many=True))
 @blp.paginate()
 def list_overdue(filters, pagination_parameters):
-    """Running items at or past their warning day, most late first."""
+    """Running items at or past their warning day, most late first. A supervisor sees the
+    board of their departments."""
     today = local_date(utcnow())
-    rows, total = board.overdue_items(today, **filters, offset=pagination_parameters.first_item,
+    wanted = filters.pop("department", None)
+    mine = viewer_of(current_user).departments  # None: every department
+    if mine is not None and wanted is not None and wanted not in mine:
+        abort(403, message=f"department {wanted!r} is not yours")
+    departments = [wanted] if wanted else (sorted(mine) if mine is not None else None)
+    rows, total = board.overdue_items(today, departments=departments, **filters,
+                                      offset=pagination_parameters.first_item,
                                       limit=pagination_parameters.page_size)
     pagination_parameters.item_count = total
     calendar = calendar_for_years(min(row.committed_due for row, _, _ in rows).year,

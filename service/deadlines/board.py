@@ -15,15 +15,16 @@ LEVELS = ("yellow", "red", "statutory")
 _RUNNING = [state.value for state in ITEM_RUNNING]
 
 
-def overdue_items(today: date, *, department: str | None = None, bundle: str | None = None,
-                  level: str | None = None, offset: int = 0, limit: int = 20):
+def overdue_items(today: date, *, departments: list[str] | None = None,
+                  bundle: str | None = None, level: str | None = None, offset: int = 0,
+                  limit: int = 20):
     """Rows of (item, application number, bundle code), and how many match in all."""
     item = ApplicationItem
     query = (select(item, Application.number, Application.bundle_code)
              .join(Application, Application.id == item.application_id)
              .where(item.state.in_(_RUNNING), item.yellow_on <= today))
-    if department:
-        query = query.where(item.department_code == department)
+    if departments is not None:
+        query = query.where(item.department_code.in_(departments))
     if bundle:
         query = query.where(Application.bundle_code == bundle)
     if level == "yellow":

@@ -174,3 +174,21 @@ def test_an_approver_typed_in_is_refused(client, closure):
                             data={"days": 5, "approver": "someone-else"})
     assert response.status_code == 422
     assert "approver" in response.get_json()["detail"]
+
+
+def test_a_supervisor_sees_only_the_overdue_board_of_their_departments(client, app, staff):
+    from service.access.models import User
+    from service.database import db
+
+    with app.app_context():  # narrow the supervisor to the tax office
+        supervisor = db.session.scalar(db.select(User).where(User.username == "supervisor"))
+        supervisor.departments = [link for link in supervisor.departments
+                                  if link.department_code == "tax"]
+        db.session.commit()
+    headers = staff.headers("supervisor")
+    assert client.get("/api/overdue", headers=headers).status_code == 200
+    assert client.get("/api/overdue?department=tax", headers=headers).status_code == 200
+    refused = client.get("/api/overdue?department=health", headers=headers)
+    assert refused.status_code == 403 and "health" in refused.get_json()["detail"]
+    assert client.get("/api/overdue?department=health",
+                      headers=staff.headers("admin")).status_code == 200
