@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..database import db
+from ..tables import render_table
 from . import operations
 from .definitions import CatalogInvalid, load_catalog
 from .figures import bundle_figures, orphan_items, overall_reduction
@@ -56,7 +57,7 @@ def stats():
     figures = bundle_figures(catalog)
     header = ("bundle", "items", "depts", "alone", "path", "committed", "saved", "materials",
               "exempt")
-    rows = [header] + [
+    rows = [
         (each.code, str(each.items), str(each.departments), f"{each.standalone:.0f}",
          f"{each.critical_path:.0f}", str(each.committed), f"{each.reduction:.0%}",
          f"{each.materials_before} → {each.materials_after}", str(each.exempt))
@@ -64,17 +65,12 @@ def stats():
     before = sum(each.materials_before for each in figures)
     after = sum(each.materials_after for each in figures)
     exempt = sum(each.exempt for each in figures)
-    rows.append(("all", str(sum(each.items for each in figures)), "",
-                 f"{sum(each.standalone for each in figures):.0f}",
-                 f"{sum(each.critical_path for each in figures):.0f}",
-                 str(sum(each.committed for each in figures)),
-                 f"{overall_reduction(figures):.0%}", f"{before} → {after}", str(exempt)))
-    widths = [max(len(row[index]) for row in rows) for index in range(len(header))]
-    for number, row in enumerate(rows):
-        if number == len(rows) - 1:
-            click.echo("  ".join("-" * width for width in widths))
-        click.echo("  ".join(cell.ljust(width) if index == 0 else cell.rjust(width)
-                             for index, (cell, width) in enumerate(zip(row, widths, strict=True))))
+    total = ("all", str(sum(each.items for each in figures)), "",
+             f"{sum(each.standalone for each in figures):.0f}",
+             f"{sum(each.critical_path for each in figures):.0f}",
+             str(sum(each.committed for each in figures)),
+             f"{overall_reduction(figures):.0%}", f"{before} → {after}", str(exempt))
+    click.echo(render_table(header, rows, total))
     click.echo(f"\n{len(catalog.departments)} departments, {len(catalog.items)} items "
                f"({len(orphan_items(catalog))} in no bundle), {len(catalog.bundles)} bundles; "
                f"committed limits {overall_reduction(figures):.1%} below the items' statutory "

@@ -1,6 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
+from ..tables import render_table
 from .operations import turnaround_stats
 
 COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
@@ -19,13 +20,9 @@ def stats_command(since, until):
     """Turnaround per bundle and overall (working days; 'alone' is the sum of the items'
     statutory limits one after another, 'saved' the reduction against it)."""
     result = turnaround_stats(since.date() if since else None, until.date() if until else None)
-    rows = [*result["bundles"], result["overall"]]
-    cells = [[label for _, label, _ in COLUMNS]] + [
-        [("-" if row[key] is None else form.format(row[key])) for key, _, form in COLUMNS]
-        for row in rows]
-    widths = [max(len(row[index]) for row in cells) for index in range(len(COLUMNS))]
-    for number, row in enumerate(cells):
-        if number == len(cells) - 1:
-            click.echo("  ".join("-" * width for width in widths))
-        click.echo("  ".join(cell.ljust(width) if index == 0 else cell.rjust(width)
-                             for index, (cell, width) in enumerate(zip(row, widths, strict=True))))
+    def cells(figures: dict) -> list[str]:
+        return ["-" if figures[key] is None else form.format(figures[key])
+                for key, _, form in COLUMNS]
+
+    click.echo(render_table([label for _, label, _ in COLUMNS],
+                            [cells(row) for row in result["bundles"]], cells(result["overall"])))
