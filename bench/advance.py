@@ -39,6 +39,8 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from service import create_app
+from service.access.operations import create_user, issue_token
+from service.access.roles import Role
 from service.catalog.definitions import Catalog, load_catalog
 from service.catalog.operations import publish
 from service.config import PROJECT_ROOT
@@ -47,12 +49,10 @@ from service.demo.samples import answers_for, applicant_for
 from service.engine.bundle import Bundle
 from service.engine.machine import BundleMachine, Guards, WorkflowState
 from service.engine.states import ApplicationState, ItemState
+from service.workdays.operations import seed_from_library
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/postgres")
-HEADERS = {"X-Actor": "bench"}
-
-
 def summary(samples_ns: list[int], scale: float) -> list[float]:
     """Median, p90 and p99 of ``samples_ns``, divided by ``scale``."""
     cuts = statistics.quantiles(samples_ns, n=100, method="inclusive")
@@ -134,6 +134,13 @@ class Stack:
         with self.app.app_context():
             upgrade(directory=str(PROJECT_ROOT / "migrations"))
             publish(catalog)
+            seed_from_library()
+            self.headers = {
+                role: {"Authorization": "Bearer " + issue_token(create_user(
+                    username=role, display_name=role, password="bench-password-1",
+                    role=Role(role), departments=departments), "bench")[1]}
+                for role, departments in (("clerk", []), ("supervisor", list(catalog.departments)))
+            }
             db.session.commit()
             event.listen(db.engine, "before_cursor_execute", self._count)
         self.bundle = bundle_of(catalog, bundle_code)
@@ -151,10 +158,12 @@ class Stack:
 
     def fire(self, number: str, trigger: str, item: str | None = None) -> None:
         self.call("POST", f"/api/applications/{number}/transitions", 200,
-                  {"trigger": trigger, "item": item, "data": {}})
+                  {"trigger": trigger, "item": item, "data": {}},
+                  role="supervisor" if item else "clerk")
 
-    def call(self, method: str, path: str, status: int = 200, body: dict | None = None) -> dict:
-        response = self.client.open(path, method=method, json=body, headers=HEADERS)
+    def call(self, method: str, path: str, status: int = 200, body: dict | None = None,
+             role: str = "clerk") -> dict:
+        response = self.client.open(path, method=method, json=body, headers=self.headers[role])
         if response.status_code != status:  # a wrong answer would make the timing meaningless
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.get_json()}")
         return response.get_json()

@@ -46,10 +46,11 @@ def application_detail(application, viewer: Viewer) -> dict:
     return body
 
 
-def _visible(number: str):
-    """The application, if it exists and the user may see it (reviewers: their items)."""
+def _visible(number: str, lock: bool = False):
+    """The application, if it exists and the user may see it (reviewers: their items);
+    locked for a write when ``lock``."""
     try:
-        application = operations.get_application(number)
+        application = (operations.lock if lock else operations.get_application)(number)
     except operations.ApplicationNotFound:
         abort(404, message=f"no application {number!r}")
     departments = viewer_of(current_user).departments
@@ -137,7 +138,7 @@ def get_transitions(number):
 @blp.alt_response(409, description="the trigger is not allowed in the current state")
 def fire_transition(payload, number):
     """Fire a trigger: on the application, or on one item (``item``)."""
-    application = _visible(number)
+    application = _visible(number, lock=True)
     trigger = Trigger(payload["trigger"])
     departments = {row.item_code: row.department_code for row in application.items}
     item = payload["item"]
@@ -148,6 +149,6 @@ def fire_transition(payload, number):
     if well_aimed and not may_fire(current_user, trigger, departments.get(item)):
         abort(403, message=f"a {current_user.role} may not fire {trigger.value!r}"
               + (f" on item {item!r}" if item else ""))
-    application = operations.fire(number, trigger, item, payload["reason"], payload["data"],
-                                  current_actor())
+    application = operations.fire_on(application, trigger, item, payload["reason"],
+                                     payload["data"], current_actor())
     return application_detail(application, viewer_of(current_user))

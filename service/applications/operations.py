@@ -177,15 +177,12 @@ def allowed_triggers(number: str) -> tuple[Application, dict]:
                                         _guards(application, machine.bundle, utcnow()))
 
 
-def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, data: dict,
-         actor: str, now: datetime | None = None) -> Application:
-    """Fire a trigger on an application, with every automatic transition it enables.
-
-    The application's row is locked (``SELECT … FOR UPDATE``) until the request commits, so two
-    writers of one application run one after the other; the second sees the first one's result.
+def lock(number: str) -> Application:
+    """The application, its row locked (``SELECT … FOR UPDATE``) until the request commits: two
+    writers of one application run one after the other, the second seeing the first's result.
 
     Raises:
-        ApplicationNotFound, InvalidTriggerInput, TriggerNotAllowed.
+        ApplicationNotFound.
     """
     application = db.session.scalars(
         select(Application).where(Application.number == number)
@@ -194,6 +191,22 @@ def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, da
     ).first()
     if application is None:
         raise ApplicationNotFound(number)
+    return application
+
+
+def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, data: dict,
+         actor: str, now: datetime | None = None) -> Application:
+    """Lock the application, then :func:`fire_on` it."""
+    return fire_on(lock(number), trigger, item, reason, data, actor, now)
+
+
+def fire_on(application: Application, trigger: Trigger, item: str | None, reason: str | None,
+            data: dict, actor: str, now: datetime | None = None) -> Application:
+    """Fire a trigger on a locked application, with every automatic transition it enables.
+
+    Raises:
+        InvalidTriggerInput, TriggerNotAllowed.
+    """
     machine = machine_for(application.bundle_version)
     bundle = machine.bundle
     cleaned = check_trigger_input(bundle, trigger, item, reason, data)

@@ -38,6 +38,9 @@ from ..engine.states import (
 )
 
 CORRECTION_NOTICE_DAYS = 5  # 行政许可法 art. 32: on the spot or within five days
+# Starting a review or a pause changes no deadline: the prediction (and the calendar read it
+# needs) can wait for a step that does.
+_KEEPS_PREDICTION = frozenset({Trigger.START_REVIEW, Trigger.PAUSE})
 
 
 def overdue_items(application: Application, today: date) -> frozenset[str]:
@@ -74,8 +77,10 @@ class Clock:
                 self._application_step(step)
             else:
                 self._item_step(step, rows[step.item], data, reason)
-        if self.application.accepted_on is not None and self.application.state in (
-                ApplicationState.PROCESSING, ApplicationState.CONCLUDED):
+        moves_prediction = any(step.trigger not in _KEEPS_PREDICTION for step in steps)
+        if moves_prediction and self.application.accepted_on is not None and (
+                self.application.state in (ApplicationState.PROCESSING,
+                                           ApplicationState.CONCLUDED)):
             self._predict()
 
     def _application_step(self, step: Step) -> None:
