@@ -18,9 +18,6 @@ blp = Blueprint("citizen", __name__, url_prefix="/api/citizen",
                 description="Applicants: their own application, by number and query code")
 
 NOT_FOUND = "no application with this number and query code"
-# Per client, and per application whatever the client: a few wrong codes lock the look-up.
-ATTEMPTS_PER_CLIENT = "10 per minute"
-FAILURES_PER_APPLICATION = "5 per 15 minutes"
 
 
 class SessionRequestSchema(Schema):
@@ -56,8 +53,8 @@ def _failed(response) -> bool:
 
 
 @blp.route("/session", methods=["POST"])
-@limiter.limit(ATTEMPTS_PER_CLIENT)
-@limiter.limit(FAILURES_PER_APPLICATION, key_func=_number_from_body, deduct_when=_failed)
+@limiter.limit(citizens.ATTEMPTS_PER_CLIENT)
+@limiter.limit(citizens.FAILURES_PER_APPLICATION, key_func=_number_from_body, deduct_when=_failed)
 @blp.arguments(SessionRequestSchema)
 @blp.response(200, SessionSchema)
 @blp.alt_response(404, description=NOT_FOUND)

@@ -15,6 +15,10 @@ TOKEN_PREFIX = "cz."
 SESSION_KEY = "citizen_application"
 TOKEN_SECONDS = 3600
 LINK_SECONDS = 180 * 24 * 3600  # a receipt's QR link works for half a year
+# Look-ups, by API or page, per client and per application whatever the client: a few wrong
+# codes lock the application's look-up.
+ATTEMPTS_PER_CLIENT = "10 per minute"
+FAILURES_PER_APPLICATION = "5 per 15 minutes"
 # Hashed once so that a wrong number costs as much as a wrong code: timing tells nothing.
 _DUMMY_HASH = "pbkdf2:sha256:1000$0000000000000000$" + "0" * 64
 

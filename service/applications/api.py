@@ -120,7 +120,7 @@ def get_application(number):
 def get_transitions(number):
     """The triggers you may fire now, for the application and for each item."""
     application = _visible(number)
-    _, allowed = operations.allowed_triggers(number)
+    allowed = operations.allowed_triggers(application)
     departments = {row.item_code: row.department_code for row in application.items}
     mine = {
         "application": [trigger for trigger in allowed["application"]

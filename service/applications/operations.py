@@ -170,11 +170,11 @@ def list_applications(*, bundle: str | None = None, state: str | None = None,
     return list(page), total
 
 
-def allowed_triggers(number: str) -> tuple[Application, dict]:
-    application = get_application(number)
+def allowed_triggers(application: Application) -> dict:
+    """What the application's state allows now: ``{"application": [...], "items": {...}}``."""
     machine = machine_for(application.bundle_version)
-    return application, machine.allowed(_workflow_state(application),
-                                        _guards(application, machine.bundle, utcnow()))
+    return machine.allowed(_workflow_state(application),
+                           _guards(application, machine.bundle, utcnow()))
 
 
 def lock(number: str) -> Application:

@@ -13,7 +13,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from ..access.citizens import SESSION_KEY, current_citizen, number_from_link, verify
+from ..access.citizens import (
+    ATTEMPTS_PER_CLIENT,
+    FAILURES_PER_APPLICATION,
+    SESSION_KEY,
+    current_citizen,
+    number_from_link,
+    verify,
+)
 from ..applications import operations as applications
 from ..limits import limiter
 from ..redirects import local_path
@@ -37,8 +44,8 @@ def _lookup_failed(response) -> bool:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=_number_from_form,
+@limiter.limit(ATTEMPTS_PER_CLIENT, methods=["POST"])
+@limiter.limit(FAILURES_PER_APPLICATION, methods=["POST"], key_func=_number_from_form,
                deduct_when=_lookup_failed)
 def lookup():
     form = LookupForm()
