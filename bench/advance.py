@@ -43,8 +43,8 @@ from service.access.operations import create_user, issue_token
 from service.access.roles import Role
 from service.catalog.definitions import Catalog, load_catalog
 from service.catalog.operations import publish
-from service.config import PROJECT_ROOT
-from service.database import db
+from service.core.config import PROJECT_ROOT
+from service.core.database import db
 from service.demo.samples import answers_for, applicant_for
 from service.engine.bundle import Bundle
 from service.engine.machine import BundleMachine, Guards, WorkflowState

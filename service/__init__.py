@@ -6,7 +6,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import DEVELOPMENT_SECRET_KEY, PROJECT_ROOT, Config, ProductionConfig
+from .core.config import DEVELOPMENT_SECRET_KEY, PROJECT_ROOT, Config, ProductionConfig
+
+# Each feature registers its blueprints, commands and hooks itself; access comes first, so its
+# check runs before anything else a request triggers.
+FEATURES = ("access", "health", "catalog", "workdays", "applications", "deadlines", "stats",
+            "portal", "demo")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,65 +27,29 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state entered
 
-    from . import i18n, problems, security, transaction
-    from .access.api import tokens_blp, users_blp
-    from .access.citizen_api import blp as citizen_blp
-    from .access.cli import users_cli
-    from .access.login import login_manager
-    from .access.pages import bp as pages_bp
-    from .access.policy import check_access
-    from .api_docs import bp as api_docs_bp
-    from .applications.api import blp as applications_blp
-    from .catalog.api import blp as bundles_blp
-    from .catalog.cli import catalog_cli
-    from .database import db, migrate
-    from .deadlines.api import blp as overdue_blp
-    from .deadlines.cli import sla_cli
-    from .demo.cli import demo_cli
-    from .health import bp as health_bp
-    from .limits import limiter
-    from .portal.pages import bp as portal_bp
-    from .stats.api import blp as stats_blp
-    from .stats.cli import stats_command
-    from .workdays.api import blp as calendar_blp
-    from .workdays.cli import calendar_cli
+    from importlib import import_module
+
+    from .access.actors import current_actor
+    from .core import api_docs, i18n, problems, security, transaction
+    from .core.database import db, migrate
+    from .core.limits import limiter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
-    login_manager.init_app(app)
-    app.before_request(check_access)  # first: nothing runs for whom it is not allowed
-    limiter.init_app(app)
-    security.init_app(app)
-    i18n.init_app(app)
     api = problems.ProblemApi(app)
-    api.register_blueprint(bundles_blp)
-    api.register_blueprint(applications_blp)
-    api.register_blueprint(overdue_blp)
-    api.register_blueprint(stats_blp)
-    api.register_blueprint(calendar_blp)
-    api.register_blueprint(users_blp)
-    api.register_blueprint(tokens_blp)
-    api.register_blueprint(citizen_blp)
-    for blueprint in (bundles_blp, applications_blp, overdue_blp, stats_blp, calendar_blp,
-                      users_blp, tokens_blp, citizen_blp):
-        security.csrf.exempt(blueprint)  # the API takes bearer tokens, never the session cookie
-    app.register_blueprint(health_bp)
-    app.register_blueprint(api_docs_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(portal_bp)
+    for feature in FEATURES:
+        import_module(f".{feature}", __name__).init_app(app, api)
+    limiter.init_app(app)
+    security.init_app(app)  # CSRF after the access check: a stranger gets 401, not 400
+    i18n.init_app(app)
+    api_docs.init_app(app)
     problems.init_app(app)
-    transaction.init_app(app)
-    app.cli.add_command(catalog_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(calendar_cli)
-    app.cli.add_command(sla_cli)
-    app.cli.add_command(stats_command)
-    app.cli.add_command(users_cli)
+    transaction.init_app(app, caller=current_actor)
     return app
 
 
 def _configure_database_url(app: Flask) -> None:
-    from .database import normalize_url
+    from .core.database import normalize_url
 
     url = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not url:

@@ -25,9 +25,9 @@ from service.access.operations import PASSWORD_METHOD, issue_token
 from service.access.roles import Role
 from service.catalog.definitions import load_catalog
 from service.catalog.operations import publish
-from service.config import PROJECT_ROOT
-from service.database import db
-from service.limits import limiter
+from service.core.config import PROJECT_ROOT
+from service.core.database import db
+from service.core.limits import limiter
 from service.workdays.models import CalendarDay, CalendarYear
 from service.workdays.operations import seed_from_library
 from service.workdays.schedules import library_schedules

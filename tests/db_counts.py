@@ -3,8 +3,8 @@
 from sqlalchemy import func, select
 
 from service.applications.models import Application, ApplicationItem, DailyCounter, Event
-from service.database import db
-from service.idempotency import IdempotencyRecord
+from service.core.database import db
+from service.core.idempotency import IdempotencyRecord
 
 WRITTEN = (Application, ApplicationItem, Event, DailyCounter, IdempotencyRecord)
 

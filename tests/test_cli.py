@@ -3,8 +3,8 @@ import shutil
 import pytest
 
 from service.applications.models import Application
-from service.config import PROJECT_ROOT
-from service.database import db
+from service.core.config import PROJECT_ROOT
+from service.core.database import db
 from tests.conftest import make_app
 
 

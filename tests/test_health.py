@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import time_machine
 
-from service.database import db
+from service.core.database import db
 from service.workdays.operations import replace_year
 from service.workdays.schedules import YearSchedule
 from tests.conftest import make_app

@@ -5,8 +5,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from service.config import PROJECT_ROOT
-from service.database import db
+from service.core.config import PROJECT_ROOT
+from service.core.database import db
 from tests.conftest import create_database, make_app
 
 MIGRATIONS = str(PROJECT_ROOT / "migrations")

@@ -2,7 +2,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..database import db
+from ..core.database import db
 from . import operations
 from .models import User
 from .roles import Role

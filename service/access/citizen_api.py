@@ -8,8 +8,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from ..applications import operations
 from ..applications.api import application_detail
 from ..applications.schemas import ApplicationSchema
+from ..core.limits import limiter
 from ..engine.states import Trigger
-from ..limits import limiter
 from . import citizens
 from .policy import CITIZEN_VIEWER
 from .roles import CITIZEN_TRIGGERS

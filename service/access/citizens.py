@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from ..applications.models import Application
-from ..database import db
+from ..core.database import db
 
 TOKEN_PREFIX = "cz."
 SESSION_KEY = "citizen_application"

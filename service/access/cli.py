@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..catalog.models import Department
-from ..database import db
+from ..core.database import db
 from ..engine.errors import flatten_messages
 from . import operations
 from .models import User

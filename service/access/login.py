@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g
 from flask_login import LoginManager
 
-from ..database import db
+from ..core.database import db
 from .citizens import TOKEN_PREFIX as CITIZEN_PREFIX
 from .models import User
 from .operations import user_for_token

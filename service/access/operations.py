@@ -11,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..catalog.models import Department
-from ..database import db, utcnow
+from ..core.database import db, utcnow
 from .models import ApiToken, User, UserDepartment
 from .roles import DEPARTMENT_ROLES, Role
 

@@ -3,9 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..database import db
-from ..limits import limiter
-from ..redirects import local_path
+from ..core.database import db
+from ..core.limits import limiter
+from ..core.redirects import local_path
 from . import operations
 from .forms import EmptyForm, LoginForm, TokenForm
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from flask import g, redirect, request, url_for
 from flask_login import current_user
 
+from ..core.problems import problem
 from ..engine.states import Trigger
-from ..problems import problem
 from .citizens import current_citizen
 from .roles import (
     CLERK_TRIGGERS,

@@ -2,10 +2,10 @@ from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
+from ..access.actors import current_actor
 from ..access.policy import CITIZEN_VIEWER, Viewer, acting_user, may_fire, viewer_of
-from ..actors import current_actor
+from ..core.limits import limiter
 from ..engine.states import APPLICATION_TRIGGERS, ITEM_TRIGGERS, Channel, Trigger
-from ..limits import limiter
 from ..portal.receipts import receipt_url
 from . import operations
 from .presenters import present, state_of

@@ -14,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalog.models import BundleVersion
-from ..database import JSONDocument, UTCDateTime, db, utcnow, write_once
+from ..core.database import JSONDocument, UTCDateTime, db, utcnow, write_once
 from ..engine.states import (
     ApplicationState,
     Channel,

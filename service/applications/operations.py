@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import generate_password_hash
 
 from ..catalog.operations import find_version, machine_for
-from ..database import db, utcnow
+from ..core.database import db, utcnow
 from ..deadlines.clock import Clock, overdue_items
 from ..engine import identifiers
 from ..engine.calendar import SHANGHAI, local_date

@@ -4,8 +4,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..database import db
-from ..tables import render_table
+from ..core.database import db
+from ..core.tables import render_table
 from . import operations
 from .definitions import CatalogInvalid, load_catalog
 from .figures import bundle_figures, orphan_items, overall_reduction

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import JSONDocument, UTCDateTime, db, utcnow, write_once
+from ..core.database import JSONDocument, UTCDateTime, db, utcnow, write_once
 
 
 class Department(db.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from ..database import db
+from ..core.database import db
 from ..engine.bundle import Bundle as BundleDefinition
 from ..engine.machine import BundleMachine, machines
 from .definitions import Catalog

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..access.policy import viewer_of
-from ..database import utcnow
+from ..core.database import utcnow
 from ..engine.calendar import local_date
 from ..workdays.operations import calendar_for_years
 from . import board

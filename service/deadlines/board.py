@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..applications.models import Application, ApplicationItem
-from ..database import db
+from ..core.database import db
 from ..engine.states import ITEM_RUNNING
 
 LEVELS = ("yellow", "red", "statutory")

@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from ..database import db, utcnow
+from ..core.database import db, utcnow
 from .sweep import sweep
 
 sla_cli = AppGroup("sla", help="Deadlines and warnings.")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ..applications.models import Application, ApplicationItem, Event, PausedSpan
-from ..database import db
+from ..core.database import db
 from ..engine.bundle import Bundle
 from ..engine.calendar import WorkingCalendar, local_date
 from ..engine.deadlines import (

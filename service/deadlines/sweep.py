@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_, select
 
 from ..applications.models import Application, ApplicationItem, Event
-from ..database import db
+from ..core.database import db
 from ..engine.calendar import local_date
 from ..engine.states import ITEM_RUNNING
 from ..outbox.models import OutboxMessage

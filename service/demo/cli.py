@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from ..applications import operations
 from ..applications.models import Application
 from ..catalog.operations import find_version, machine_for
-from ..database import db, utcnow
+from ..core.database import db, utcnow
 from ..engine.calendar import local_date
 from ..engine.states import Trigger
 from ..workdays.operations import calendar_around

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import JSONDocument, UTCDateTime, db, utcnow
+from ..core.database import JSONDocument, UTCDateTime, db, utcnow
 
 
 class OutboxMessage(db.Model):

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, db, utcnow
+from ..core.database import UTCDateTime, db, utcnow
 
 
 class Rating(db.Model):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..applications.models import Application, Event
-from ..database import db, utcnow
+from ..core.database import db, utcnow
 from ..engine.states import ApplicationState
 from ..outbox.models import OutboxMessage
 from .models import Rating

@@ -22,8 +22,8 @@ from ..access.citizens import (
     verify,
 )
 from ..applications import operations as applications
-from ..limits import limiter
-from ..redirects import local_path
+from ..core.limits import limiter
+from ..core.redirects import local_path
 from .forms import LookupForm, RatingForm
 from .operations import RatingRefused, rate
 from .receipts import qr_svg, read_receipt_token, status_link

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..applications import operations
 from ..applications.models import Application
 from ..catalog.operations import machine_for
-from ..database import db, utcnow
+from ..core.database import db, utcnow
 from ..deadlines.views import application_clock, item_clock
 from ..engine.calendar import local_date
 from .models import Rating

@@ -1,7 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
-from ..tables import render_table
+from ..core.tables import render_table
 from .operations import turnaround_stats
 
 COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),

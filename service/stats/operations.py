@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..applications.models import Application
 from ..catalog.models import BundleVersion
 from ..catalog.operations import machine_for
-from ..database import db
+from ..core.database import db
 from ..engine.calendar import WorkingCalendar, local_date
 from ..workdays.operations import calendar_for_years
 

@@ -2,7 +2,7 @@ from flask import current_app
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
-from ..database import utcnow
+from ..core.database import utcnow
 from ..deadlines.calendar_changes import publish_year
 from ..engine.calendar import local_date
 from . import operations

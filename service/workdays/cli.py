@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
-from ..database import db, utcnow
+from ..core.database import db, utcnow
 from ..deadlines.calendar_changes import publish_year, seed_years
 from ..engine.calendar import local_date
 from ..engine.errors import flatten_messages

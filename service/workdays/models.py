@@ -3,7 +3,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, db, utcnow
+from ..core.database import UTCDateTime, db, utcnow
 
 
 class CalendarYear(db.Model):

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
-from ..database import db
+from ..core.database import db
 from ..engine.calendar import WorkingCalendar
 from .models import CalendarDay, CalendarYear
 from .schedules import YearSchedule, library_schedules

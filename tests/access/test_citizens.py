@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import text
 
 from service.access.citizens import TOKEN_PREFIX
-from service.database import db
+from service.core.database import db
 from tests.db_counts import counts
 from tests.factories import application_payload, create, fire
 

@@ -178,7 +178,7 @@ def test_an_approver_typed_in_is_refused(client, closure):
 
 def test_a_supervisor_sees_only_the_overdue_board_of_their_departments(client, app, staff):
     from service.access.models import User
-    from service.database import db
+    from service.core.database import db
 
     with app.app_context():  # narrow the supervisor to the tax office
         supervisor = db.session.scalar(db.select(User).where(User.username == "supervisor"))

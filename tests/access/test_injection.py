@@ -8,7 +8,7 @@ from markupsafe import escape
 from sqlalchemy import inspect, select
 
 from service.applications.models import Application, ApplicationItem, Event
-from service.database import db
+from service.core.database import db
 from service.demo.samples import resident_id
 from tests.conftest import PASSWORD
 from tests.factories import create, fire

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from service.access.models import User
 from service.access.operations import tokens_of
-from service.database import db
+from service.core.database import db
 from tests.conftest import PASSWORD, make_app
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from service.access.models import ApiToken, User
 from service.access.operations import issue_token
-from service.database import db
+from service.core.database import db
 from tests.db_counts import counts
 from tests.factories import application_payload, create
 

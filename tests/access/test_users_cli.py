@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from service.access.cli import DEMO_USERS
 from service.access.models import User
 from service.access.operations import authenticate
-from service.database import db
+from service.core.database import db
 from tests.conftest import make_app
 
 GOOD_PASSWORD = "a long enough password"

@@ -199,7 +199,7 @@ def test_application_stays_on_the_version_it_was_created_with(client, app, catal
     import copy
 
     from service.catalog.operations import publish
-    from service.database import db
+    from service.core.database import db
 
     number = create(client)["number"]
     changed = copy.deepcopy(catalog)
@@ -219,7 +219,7 @@ def test_events_are_append_only(client, app):
     from sqlalchemy import select
 
     from service.applications.models import Event
-    from service.database import ImmutableRowError, db
+    from service.core.database import ImmutableRowError, db
 
     create(client)
     with app.app_context():

@@ -7,8 +7,8 @@ import pytest
 from service.catalog.definitions import load_catalog
 from service.catalog.figures import bundle_figures, orphan_items, overall_reduction
 from service.catalog.operations import publish
-from service.config import PROJECT_ROOT
-from service.database import db
+from service.core.config import PROJECT_ROOT
+from service.core.database import db
 from service.engine.bundle import Bundle
 from tests.conftest import make_staff, staff_client
 from tests.factories import create, fire

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from service.catalog.models import BundleVersion
 from service.catalog.operations import publish
-from service.database import ImmutableRowError, db
+from service.core.database import ImmutableRowError, db
 
 
 def test_publishing_twice_changes_nothing(app, catalog):

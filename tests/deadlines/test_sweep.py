@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from service.database import db
+from service.core.database import db
 from service.deadlines.sweep import sweep
 from service.outbox.models import OutboxMessage
 from tests.factories import create, fire

@@ -3,7 +3,7 @@
 import os
 from urllib.parse import urlsplit
 
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 from tests.factories import create, decide, fire
 
 

@@ -1,6 +1,6 @@
 """Who is acting, for the event log: a staff member's username, "citizen", or "system"."""
 
-from .access.policy import acting_user
+from .policy import acting_user
 
 CITIZEN = "citizen"
 SYSTEM = "system"

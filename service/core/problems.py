@@ -8,7 +8,8 @@ from flask_smorest import Api
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from .engine.errors import InvalidTriggerInput, TriggerNotAllowed, flatten_messages
+from ..engine.errors import InvalidTriggerInput, TriggerNotAllowed, flatten_messages
+from .security import csrf
 
 MIMETYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -48,6 +49,10 @@ class ProblemApi(Api):
     """flask-smorest's Api, answering errors as problem documents."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def register_blueprint(self, blp, **options) -> None:
+        super().register_blueprint(blp, **options)
+        csrf.exempt(blp)  # the API takes bearer tokens, never the session cookie
 
     def handle_http_exception(self, error: HTTPException):
         if error.code >= 500:

@@ -2,10 +2,10 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .database import db, utcnow
-from .engine.calendar import local_date
-from .problems import problem
-from .workdays.operations import missing_years
+from ..core.database import db, utcnow
+from ..core.problems import problem
+from ..engine.calendar import local_date
+from ..workdays.operations import missing_years
 
 bp = Blueprint("health", __name__)
 

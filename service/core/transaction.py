@@ -13,7 +13,9 @@ log = logging.getLogger(__name__)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def init_app(app) -> None:
+def init_app(app, caller) -> None:
+    """``caller()`` names who sends the request: an idempotency key is theirs alone."""
+    app.extensions["idempotency_caller"] = caller
     app.before_request(idempotency.check_request)
 
     @app.after_request

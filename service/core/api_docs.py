@@ -19,3 +19,7 @@ def swagger_ui():
 @bp.get("/api/docs/assets/<path:filename>")
 def swagger_ui_asset(filename):
     return send_from_directory(SWAGGER_UI_DIST, filename, max_age=86400)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

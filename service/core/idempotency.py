@@ -8,11 +8,10 @@ with the first one's response.
 
 import hashlib
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .actors import current_actor
 from .database import UTCDateTime, db, utcnow
 from .problems import problem
 
@@ -36,7 +35,8 @@ class IdempotencyRecord(db.Model):
 
 def _fingerprint() -> str:
     """The request's body and who sends it: another client's key is not a replay."""
-    return hashlib.sha256(current_actor().encode() + b"\0" + request.get_data()).hexdigest()
+    caller = str(current_app.extensions["idempotency_caller"]())
+    return hashlib.sha256(caller.encode() + b"\0" + request.get_data()).hexdigest()
 
 
 def replay(record: IdempotencyRecord) -> Response:
