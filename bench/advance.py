@@ -15,7 +15,7 @@ Three parts, each printed as a table:
 
 Read medians for comparisons, p90/p99 for tails. Absolute figures drift ±15% between runs, more
 when other work shares the cores: compare rows of one run, not runs. There is no server and no
-concurrency here (see /work/shared/PERF-NOTES.md for gunicorn figures): this is the CPU and the
+concurrency here (see docs/PERFORMANCE.md for gunicorn figures): this is the CPU and the
 database round trips of one request, one after another.
 """
 
