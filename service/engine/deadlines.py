@@ -1,13 +1,14 @@
 """Deadlines, warning levels and predicted completion, from limits and a working calendar.
 
-A deadline is recomputed from its inputs (start, limit, paused time, extension) whenever one of
-them changes, never shifted in place: moving it by "exactly the paused working time" then holds
-by construction, whatever the calendar between.
+A deadline is recomputed from its inputs (start, limit, the paused spans, extension) whenever one
+of them changes, never shifted in place: the clock is walked again over the calendar, so what a
+pause does depends only on the days it covers and where the deadline stood when it began.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -15,6 +16,10 @@ from enum import StrEnum
 from .bundle import Bundle, Limits
 from .calendar import WORKING_DAYS, WorkingCalendar
 from .states import ITEM_DECIDED, ItemState
+
+# An ended pause (paused_on, resumed_on): the days after paused_on, up to and including
+# resumed_on, do not count.
+Span = tuple[date, date]
 
 DEFAULT_YELLOW_SHARE = 0.2  # yellow in the last 20% of the limit, and at least on its last day
 
@@ -33,19 +38,55 @@ class Deadlines:
     provisional: bool
 
 
-def deadlines(calendar: WorkingCalendar, started_on: date, limits: Limits, paused: int = 0,
-              extension: int = 0, yellow_share: float = DEFAULT_YELLOW_SHARE) -> Deadlines:
+def deadlines(calendar: WorkingCalendar, started_on: date, limits: Limits,
+              pauses: Iterable[Span] = (), extension: int = 0,
+              yellow_share: float = DEFAULT_YELLOW_SHARE) -> Deadlines:
     """Committed and statutory deadlines of a limit started on ``started_on``.
 
-    ``paused`` and ``extension`` are days of the limit's unit that do not count / were added.
+    Args:
+        pauses: ended pauses ``(paused_on, resumed_on)``, in any order, possibly overlapping
+            (the spans of parallel items): the days of the unit in (paused_on, resumed_on] do
+            not count. A pause stops a clock only if it began on or before that clock's
+            deadline as it stood then; once late, an item stays late.
+        extension: days of the limit's unit added to both limits.
     """
-    extra = paused + extension
-    committed = calendar.deadline(started_on, limits.committed + extra, limits.unit)
-    statutory = calendar.deadline(started_on, limits.statutory + extra, limits.unit)
+    spans = _after_start(started_on, merged_spans(pauses))
+    committed = _due(calendar, started_on, limits.committed + extension, limits.unit, spans)
+    statutory = _due(calendar, started_on, limits.statutory + extension, limits.unit, spans)
     window = max(math.ceil(limits.committed * yellow_share), 1)
-    yellow_on = max(calendar.before(committed.due, window - 1, limits.unit), started_on)
-    return Deadlines(committed.due, statutory.due, yellow_on,
-                     committed.provisional or statutory.provisional)
+    yellow_on = max(calendar.before(committed, window - 1, limits.unit), started_on)
+    return Deadlines(committed, statutory, yellow_on,
+                     calendar.is_provisional(started_on, max(committed, statutory)))
+
+
+def _after_start(started_on: date, spans: list[Span]) -> list[Span]:
+    """The merged spans as they meet a clock started on ``started_on``: what ended by then is
+    gone; what covers it starts with it."""
+    return [(max(paused_on, started_on), resumed_on) for paused_on, resumed_on in spans
+            if resumed_on > started_on]
+
+
+def _due(calendar: WorkingCalendar, started_on: date, count: int, unit: str,
+         spans: list[Span]) -> date:
+    """The deadline of ``count`` days of ``unit`` from ``started_on``, stopped by ``spans``
+    (merged, sorted, none ending by ``started_on``).
+
+    The same as walking the days one by one: each day of the unit outside a pause counts; the
+    deadline is the first working day once ``count`` have (the start day itself for a limit of
+    0), unless a pause begins that day: then the walk goes on from the resumption. This jumps
+    from pause to pause instead.
+    """
+    due = calendar.deadline(started_on, count, unit).due
+    counting_from, left = started_on, count
+    for paused_on, resumed_on in spans:
+        if paused_on > due:
+            break  # already late when it paused: a stopped clock cannot make it on time
+        # Natural days may have run out before a deadline moved off a holiday: none left.
+        left = max(left - calendar.count_days(counting_from, paused_on, unit), 0)
+        counting_from = resumed_on
+        # With none left, the first working day from the resumption; else count on from it.
+        due = calendar.next_working_day(calendar.deadline(resumed_on, left, unit).due)
+    return due
 
 
 def level(today: date, committed_due: date, yellow_on: date) -> Level:
@@ -87,15 +128,26 @@ def predicted_completion(calendar: WorkingCalendar, bundle: Bundle, accepted_on:
     return max(dates, default=accepted_on)
 
 
-def merged_days(calendar: WorkingCalendar, spans: list[tuple[date, date]],
+def merged_spans(spans: Iterable[Span]) -> list[Span]:
+    """The days covered by at least one span (paused_on, resumed_on], as sorted, disjoint spans
+    that do not touch: overlapping pauses of parallel items stop the application's clock once,
+    not twice. A span resumed on the day it began covers nothing and is dropped."""
+    merged: list[Span] = []
+    for paused_on, resumed_on in sorted(spans):
+        if resumed_on < paused_on:
+            raise ValueError(f"a pause resumed on {resumed_on} before it began on {paused_on}")
+        if resumed_on == paused_on:
+            continue
+        if merged and paused_on <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], resumed_on))
+        else:
+            merged.append((paused_on, resumed_on))
+    return merged
+
+
+def merged_days(calendar: WorkingCalendar, spans: Iterable[Span],
                 unit: str = WORKING_DAYS) -> int:
-    """Days of ``unit`` covered by at least one span (start, end]: overlapping pauses of
-    parallel items stop the application's clock once, not twice."""
-    total, covered_until = 0, None
-    for start, end in sorted(spans):
-        if covered_until is not None and start < covered_until:
-            start = covered_until
-        if end > start:
-            total += calendar.count_days(start, end, unit)
-            covered_until = end if covered_until is None else max(covered_until, end)
-    return total
+    """Days of ``unit`` covered by at least one span, for display: every paused day, including
+    those of a pause that began after the deadline and so did not move it."""
+    return sum(calendar.count_days(paused_on, resumed_on, unit)
+               for paused_on, resumed_on in merged_spans(spans))
