@@ -3,6 +3,10 @@
 PostgreSQL is the server at ``TEST_POSTGRES_URL`` (default: 127.0.0.1:5432, user postgres); the
 suite creates its own database there and drops it at the end. Where the server cannot be reached
 the PostgreSQL half is skipped, except under ``CI=true``, where that fails the run.
+
+The catalog is the tests' own, frozen in ``tests/workflows/`` (see its README): the county's
+``workflows/`` gets corrected, and that must not break the tests of the code. Only the tests of
+the shipped catalog itself read ``workflows/`` (``COUNTY_WORKFLOWS``, ``county_workflows``).
 """
 
 from __future__ import annotations
@@ -75,8 +79,14 @@ def create_database(tmp_path: Path, backend: str) -> tuple[str, callable]:
     return _with_database(POSTGRES_URL, name), drop
 
 
+# The tests' frozen catalog, and the county's (for the tests of the shipped catalog only).
+TEST_WORKFLOWS = Path(__file__).resolve().parent / "workflows"
+COUNTY_WORKFLOWS = PROJECT_ROOT / "workflows"
+
+
 def make_app(url: str, **config):
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **config})
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                       "WORKFLOWS_DIR": TEST_WORKFLOWS, **config})
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -98,19 +108,11 @@ def database_url(backend, tmp_path_factory) -> Iterator[str]:
     drop()
 
 
-CORE_BUNDLES = ("newborn", "restaurant", "company_closure")
-
-
 @pytest.fixture(scope="session")
-def full_catalog():
-    return load_catalog(PROJECT_ROOT / "workflows")
-
-
-@pytest.fixture(scope="session")
-def catalog(full_catalog):
-    """The three bundles DOMAIN.md describes, with their items: what most tests need, quick to
-    publish before every test. The whole county catalog has tests of its own."""
-    return full_catalog.subset(CORE_BUNDLES)
+def catalog():
+    """The tests' frozen catalog: the three bundles DOMAIN.md describes (newborn, restaurant,
+    company_closure) with their items, quick to publish before every test. No database."""
+    return load_catalog(TEST_WORKFLOWS)
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +146,7 @@ def app(session_app):
 
 @pytest.fixture
 def loaded(app, catalog):
-    """The repository's catalog, published."""
+    """The tests' catalog, published."""
     with app.app_context():
         publish(catalog)
         db.session.commit()
@@ -219,3 +221,11 @@ def client(app, loaded, staff):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def county_workflows(app, monkeypatch) -> Path:
+    """For a test of the shipped catalog: ``flask catalog …`` reads ``workflows/`` instead of the
+    tests' catalog, for this test only."""
+    monkeypatch.setitem(app.config, "WORKFLOWS_DIR", COUNTY_WORKFLOWS)
+    return COUNTY_WORKFLOWS

@@ -3,19 +3,19 @@ import shutil
 import pytest
 
 from service.applications.models import Application
-from service.core.config import PROJECT_ROOT
 from service.core.database import db
-from tests.conftest import make_app
+from tests.conftest import TEST_WORKFLOWS, make_app
 
 
-def test_catalog_check_passes_on_the_repository(runner):
+def test_catalog_check_passes_on_the_repository(runner, county_workflows):
+    """The shipped catalog (workflows/) is the subject: `flask catalog check` as CI runs it."""
     result = runner.invoke(args=["catalog", "check"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok: ") and "departments" in result.output
 
 
 def test_catalog_check_fails_with_every_problem_named(runner, tmp_path):
-    shutil.copytree(PROJECT_ROOT / "workflows", tmp_path / "workflows")
+    shutil.copytree(TEST_WORKFLOWS, tmp_path / "workflows")
     items = tmp_path / "workflows" / "items.yaml"
     items.write_text(items.read_text(encoding="utf-8").replace(
         "department: tax", "department: treasury"), encoding="utf-8")
@@ -25,7 +25,8 @@ def test_catalog_check_fails_with_every_problem_named(runner, tmp_path):
     assert "unknown department 'treasury'" in result.output
 
 
-def test_demo_seed_creates_applications_in_different_states_once(runner, app):
+def test_demo_seed_creates_applications_in_different_states_once(runner, app, county_workflows):
+    """On the shipped catalog, as `make run` seeds it: the scenarios name its bundles' items."""
     runner.invoke(args=["catalog", "load"])
     result = runner.invoke(args=["demo", "seed", "--history-days", "0"])
     assert result.exit_code == 0, result.output

@@ -1,5 +1,5 @@
-"""Reading ``workflows/``: the repository's catalog, and broken definitions each refused with the
-file and the path inside it. No database, no app."""
+"""Reading a catalog directory: the real bundles of the tests' frozen catalog (tests/workflows/),
+and broken definitions each refused with the file and the path inside it. No database, no app."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import pytest
 import yaml
 
 from service.catalog.definitions import Catalog, CatalogInvalid, Problem, load_catalog
-
-WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
 
 def _limits(statutory: int, committed: int) -> dict:
@@ -76,20 +74,15 @@ def prerequisites(snapshot: dict) -> dict[str, list[str]]:
     return {item["code"]: item["prerequisites"] for item in snapshot["items"]}
 
 
-# --- the repository's catalog -----------------------------------------------------------------
+# --- the tests' catalog: the county's core bundles, frozen ------------------------------------
 
 
-@pytest.fixture(scope="module")
-def repository() -> Catalog:
-    return load_catalog(WORKFLOWS)
+def test_the_tests_catalog_has_the_domain_bundles(catalog):
+    assert set(catalog.bundles) == {"newborn", "restaurant", "company_closure"}
 
 
-def test_repository_catalog_has_the_domain_bundles(repository):
-    assert {"newborn", "restaurant", "company_closure"} <= set(repository.bundles)
-
-
-def test_newborn_prerequisites(repository):
-    assert prerequisites(repository.bundles["newborn"]) == {
+def test_newborn_prerequisites(catalog):
+    assert prerequisites(catalog.bundles["newborn"]) == {
         "birth_medical_certificate": [],
         "birth_registration": ["birth_medical_certificate"],
         "newborn_medical_insurance": ["birth_registration"],
@@ -98,8 +91,8 @@ def test_newborn_prerequisites(repository):
     }
 
 
-def test_restaurant_prerequisites(repository):
-    assert prerequisites(repository.bundles["restaurant"]) == {
+def test_restaurant_prerequisites(catalog):
+    assert prerequisites(catalog.bundles["restaurant"]) == {
         "business_establishment": [],
         "food_business_permit": ["business_establishment"],
         "outdoor_signboard": ["business_establishment"],
@@ -107,8 +100,8 @@ def test_restaurant_prerequisites(repository):
     }
 
 
-def test_company_closure_prerequisites_and_limits(repository):
-    snapshot = repository.bundles["company_closure"]
+def test_company_closure_prerequisites_and_limits(catalog):
+    snapshot = catalog.bundles["company_closure"]
     assert prerequisites(snapshot) == {
         "tax_deregistration": [],
         "company_deregistration": ["tax_deregistration"],
@@ -122,11 +115,11 @@ def test_company_closure_prerequisites_and_limits(repository):
     assert snapshot["items"][0]["department"]["code"] == "tax"
 
 
-def test_repository_bundles_ask_for_upstream_certificates_by_sharing(repository):
-    newborn = {m["code"] for m in repository.bundles["newborn"]["materials"]}
+def test_real_bundles_ask_for_upstream_certificates_by_sharing(catalog):
+    newborn = {m["code"] for m in catalog.bundles["newborn"]["materials"]}
     assert "birth_medical_certificate" not in newborn  # issued by the bundle's first item
     assert "household_register" in newborn  # the parents' own 户口簿, needed by its producer
-    closure = {m["code"] for m in repository.bundles["company_closure"]["materials"]}
+    closure = {m["code"] for m in catalog.bundles["company_closure"]["materials"]}
     assert "tax_clearance_certificate" not in closure
     assert "business_license" in closure
 

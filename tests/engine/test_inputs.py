@@ -1,23 +1,16 @@
-"""What a bundle asks of an applicant, and what each trigger needs: no database, no app."""
-
-from pathlib import Path
+"""What a bundle asks of an applicant, and what each trigger needs: no database, no app. The
+bundles are the tests' frozen catalog's (the ``catalog`` fixture)."""
 
 import pytest
 from marshmallow import ValidationError
 
-from service.catalog.definitions import Catalog, load_catalog
+from service.catalog.definitions import Catalog
 from service.engine.bundle import Bundle
 from service.engine.errors import InvalidTriggerInput
 from service.engine.inputs import check_submission, check_trigger_input
 from service.engine.states import Trigger
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 T = Trigger
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(WORKFLOWS)
 
 
 def bundle_of(catalog: Catalog, code: str) -> Bundle:

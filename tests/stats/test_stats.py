@@ -7,8 +7,8 @@ Turnaround is counted in working days from acceptance (not counted) to conclusio
 - newborn 3: accepted Wed 30 Sep, concluded Fri 16 Oct: 8, 9, 10, 12–16 Oct → 8 (committed 5: late)
 - newborn 4: received online Fri 9 Oct, accepted, still open
 - restaurant: accepted Mon 12 Oct, concluded Wed 14 Oct → 2
-Standalone limits (workflows/items.yaml, statutory, one after another): newborn 10 + 10 + 5 + 5
-+ 2 = 32, restaurant 15 + 20 + 20 + 10 = 65.
+Standalone limits (the tests' tests/workflows/items.yaml, statutory, one after another): newborn
+10 + 10 + 5 + 5 + 2 = 32, restaurant 15 + 20 + 20 + 10 = 65.
 """
 
 from datetime import UTC, datetime
