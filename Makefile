@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint bench clean translations
+.PHONY: install run test lint bench clean translations screenshots
 
 install: $(INSTALLED)
 
@@ -46,3 +46,7 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o /tmp/onething.pot .
 	$(BIN)/pybabel update -i /tmp/onething.pot -d service/translations
 	$(BIN)/pybabel compile -d service/translations
+
+## screenshots: the README's pictures of the applicant's pages (docs/*.png), with Debian's chromium
+screenshots: install
+	$(BIN)/python -m tests.screenshots

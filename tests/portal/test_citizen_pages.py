@@ -1,9 +1,11 @@
-"""The applicant's pages in a real browser, at a phone's width, in Chinese and English."""
+"""The applicant's pages in a real browser, at a phone's width, in Chinese and English.
 
-import os
+The README's pictures of these pages come from `make screenshots` (tests/screenshots.py), not
+from here.
+"""
+
 from urllib.parse import urlsplit
 
-from service.core.config import PROJECT_ROOT
 from tests.factories import create, decide, fire
 
 
@@ -49,8 +51,6 @@ def test_status_after_acceptance_shows_each_department_with_its_deadline(client,
     timeline = phone.locator("ol.timeline").inner_text()
     assert "提交申请" in timeline and "窗口受理" in timeline
     assert fits_the_screen(phone)
-    if os.environ.get("UPDATE_SCREENSHOTS"):  # the README's picture
-        phone.screenshot(path=str(PROJECT_ROOT / "docs" / "status.png"), full_page=True)
 
 
 def test_a_correction_notice_lists_everything_missing(client, live, phone):
@@ -101,9 +101,6 @@ def test_after_delivery_the_applicant_rates_the_service_once(client, live, phone
     phone.get_by_role("button", name="提交评价").click()
     assert phone.get_by_text("感谢您的评价！").is_visible()
     assert phone.get_by_role("button", name="提交评价").count() == 0
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        phone.reload()
-        phone.screenshot(path=str(PROJECT_ROOT / "docs" / "status-delivered.png"), full_page=True)
 
 
 def test_the_language_switch_and_large_text_persist(client, live, phone):
