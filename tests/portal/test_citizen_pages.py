@@ -1,12 +1,17 @@
 """The applicant's pages in a real browser, at a phone's width, in Chinese and English.
 
-The README's pictures of these pages come from `make screenshots` (tests/screenshots.py), not
-from here.
+On PostgreSQL only: a browser drives the pages above the same operations as the API tests,
+which cover both databases, so a second run on SQLite would only double the slowest tests. The
+README's pictures of these pages come from `make screenshots` (tests/screenshots.py), not from
+here.
 """
 
 from urllib.parse import urlsplit
 
+from tests.conftest import postgresql_only
 from tests.factories import create, decide, fire
+
+pytestmark = postgresql_only
 
 
 def fits_the_screen(page) -> bool:
