@@ -1,4 +1,4 @@
-"""gunicorn settings. Sync workers, one per core: the hot path is Python CPU (PERF-NOTES)."""
+"""gunicorn settings. Sync workers, one per core: the hot path is Python CPU (docs/PERFORMANCE.md)."""
 
 import multiprocessing
 import os

@@ -1,9 +1,11 @@
 """The migrations build exactly the schema the models describe, and undo it, on both databases."""
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, Table, inspect, text
 
 from service.core.config import PROJECT_ROOT
 from service.core.database import db
@@ -30,6 +32,58 @@ def test_migrations_match_the_models_and_downgrade_to_nothing(backend, tmp_path)
             upgrade(directory=MIGRATIONS)
             assert set(inspect(db.engine).get_table_names()) == (
                 {table.name for table in db.metadata.sorted_tables} | {"alembic_version"})
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+BEFORE_ACTORS = "d4719eeb1dc9"  # the revision before events had typed actors
+
+
+def _insert(connection, table: str, **values) -> None:
+    reflected = Table(table, MetaData(), autoload_with=connection)
+    connection.execute(reflected.insert(), values)
+
+
+def test_event_actors_migrate_up_and_down_keeping_every_row(backend, tmp_path):
+    url, drop = create_database(tmp_path, backend)
+    app = make_app(url)
+    now = datetime(2026, 11, 20, 2, tzinfo=UTC)
+    try:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision=BEFORE_ACTORS)
+            with db.engine.begin() as connection:
+                _insert(connection, "bundles", code="b", name="B", latest_version=1)
+                _insert(connection, "bundle_versions", id=1, bundle_code="b", version=1,
+                        digest="0" * 64, definition={}, published_at=now)
+                _insert(connection, "applications", id=1, number="20261120000001",
+                        bundle_version_id=1, bundle_code="b", state="submitted",
+                        channel="window", applicant_kind="person", applicant_name="李明",
+                        applicant_id_number="11010519491231002X", contact_phone="13800138000",
+                        form={}, materials_handed_in=[], materials_missing=[],
+                        delivery_method="window", query_code_hash="x", created_at=now,
+                        updated_at=now, lock_version=1)
+                _insert(connection, "users", id=7, username="window", display_name="王芳",
+                        password_hash="x", role="clerk", active=True, created_at=now)
+                for event_id, actor in enumerate(("window", "system", "citizen", "demo-clerk"), 1):
+                    _insert(connection, "events", id=event_id, application_id=1,
+                            trigger="submit", to_state="submitted", actor=actor, data={},
+                            created_at=now)
+
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as connection:
+                events = connection.execute(text(
+                    "SELECT e.id, e.actor_kind, u.username, u.active FROM events e "
+                    "LEFT JOIN users u ON u.id = e.actor_user_id ORDER BY e.id")).all()
+            assert [tuple(row) for row in events] == [
+                (1, "staff", "window", True), (2, "system", None, None),
+                (3, "applicant", None, None),
+                (4, "staff", "demo-clerk", False)]  # kept, by an inactive account of its own
+
+            downgrade(directory=MIGRATIONS, revision=BEFORE_ACTORS)
+            with db.engine.connect() as connection:
+                actors = connection.execute(text("SELECT actor FROM events ORDER BY id")).all()
+            assert [row.actor for row in actors] == ["window", "system", "citizen", "demo-clerk"]
             db.engine.dispose()
     finally:
         drop()

@@ -1,14 +1,12 @@
-"""Who is acting, for the event log: a staff member's username, "citizen", or "system"."""
+"""Who is acting, for the event log: a member of staff (by user id) or the applicant."""
 
+from ..engine.actors import APPLICANT, Actor, staff
 from .policy import acting_user
 
-CITIZEN = "citizen"
-SYSTEM = "system"
 
-
-def current_actor() -> str:
+def current_actor() -> Actor:
     user = acting_user()
     if user is not None:
-        return user.username
+        return staff(user.id)
     # An applicant who proved their query code, or anyone applying online.
-    return CITIZEN
+    return APPLICANT

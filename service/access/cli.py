@@ -4,24 +4,14 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ..catalog.models import Department
 from ..core.database import db
 from ..engine.errors import flatten_messages
 from . import operations
+from .demo_accounts import demo_password, ensure_demo_users
 from .models import User
 from .roles import Role
 
 users_cli = AppGroup("users", help="Staff accounts and their API tokens.")
-
-# Demo accounts: (username, name, role, departments: None for none, "*" for all)
-DEMO_USERS = [
-    ("window", "王芳（综合窗口）", Role.CLERK, None),
-    ("reviewer", "李强（各部门审批）", Role.REVIEWER, "*"),
-    ("tax", "赵敏（税务局审批）", Role.REVIEWER, ["tax"]),
-    ("supervisor", "陈刚（部门负责人）", Role.SUPERVISOR, "*"),
-    ("admin", "孙丽（系统管理员）", Role.ADMIN, None),
-]
-
 
 def _create(**fields) -> User:
     try:
@@ -75,12 +65,14 @@ def demo():
     """Create the demo accounts (once) and print how to sign in. Refused in production."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo users are not allowed in the production configuration")
-    every_department = sorted(db.session.scalars(select(Department.code)))
+    try:
+        accounts = ensure_demo_users()
+    except ValidationError as error:
+        for path, message in flatten_messages(error.messages):
+            click.echo(f"error: {path}: {message}", err=True)
+        raise click.ClickException("demo users not created: load the catalog first") from None
     click.echo("demo accounts (sign in at /login):")
-    for username, display_name, role, departments in DEMO_USERS:
-        password = f"demo-{username}-2026"
-        if db.session.scalar(select(User.id).where(User.username == username)) is None:
-            _create(username=username, display_name=display_name, password=password, role=role,
-                    departments=every_department if departments == "*" else (departments or []))
-        click.echo(f"  {username:<11} {password:<22} {role.value:<10} {display_name}")
+    for username, user in accounts.items():
+        click.echo(f"  {username:<11} {demo_password(username):<22} {user.role:<10} "
+                   f"{user.display_name}")
     db.session.commit()

@@ -3,10 +3,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from ..access.actors import current_actor
+from ..access.citizens import receipt_url
 from ..access.policy import CITIZEN_VIEWER, Viewer, acting_user, may_fire, viewer_of
+from ..access.roles import Role
 from ..core.limits import limiter
 from ..engine.states import APPLICATION_TRIGGERS, ITEM_TRIGGERS, Channel, Trigger
-from ..portal.receipts import receipt_url
 from . import operations
 from .presenters import present, state_of
 from .schemas import (
@@ -22,27 +23,25 @@ from .schemas import (
 blp = Blueprint("applications", __name__, url_prefix="/api/applications",
                 description="Applications: intake, each department's decision, delivery")
 
-STAFF_NAMES_HIDDEN = "staff"
 ONLINE_APPLICATIONS_PER_CLIENT = "30 per hour"  # anonymous applicants; staff are not limited
 
 
 def application_detail(application, viewer: Viewer) -> dict:
     """The application with its history and clocks, as far as ``viewer`` may see it."""
     body = present(application, operations.history(application),
-                   operations.paused_spans(application), personal_data=viewer.personal_data)
+                   operations.paused_spans(application), personal_data=viewer.personal_data,
+                   staff_names=viewer.staff_names)
     if viewer.departments is not None:
         body["items"] = [item for item in body["items"]
                          if item["department_code"] in viewer.departments]
         shown = {item["item_code"] for item in body["items"]}
         body["history"] = [event for event in body["history"]
-                           if event.item_code is None or event.item_code in shown]
-    if not viewer.staff_names:
-        body["history"] = [
-            {**{key: getattr(event, key) for key in ("created_at", "trigger", "item_code",
-                                                     "from_state", "to_state", "reason",
-                                                     "data")},
-             "actor": event.actor if event.actor in ("citizen", "system") else STAFF_NAMES_HIDDEN}
-            for event in body["history"]]
+                           if event["item_code"] is None or event["item_code"] in shown]
+        # Data minimisation: a department reads the answers its own items ask for, no more.
+        asked = {field for item in application.bundle_version.definition["items"]
+                 if item["code"] in shown for field in item["fields"]}
+        body["form"] = {field: answer for field, answer in body["form"].items()
+                        if field in asked}
     return body
 
 
@@ -72,7 +71,7 @@ def create_application(payload):
     ``Idempotency-Key`` header to make a retry safe.
     """
     user = acting_user()
-    if payload["channel"] != Channel.ONLINE and (user is None or user.role != "clerk"):
+    if payload["channel"] != Channel.ONLINE and (user is None or user.role != Role.CLERK):
         abort(403, message="only a window clerk records applications made at the window")
     application, query_code = operations.create_application(
         bundle_code=payload["bundle"], channel=payload["channel"],
@@ -122,14 +121,20 @@ def get_transitions(number):
     application = _visible(number)
     allowed = operations.allowed_triggers(application)
     departments = {row.item_code: row.department_code for row in application.items}
+    seen = viewer_of(current_user).departments  # None: every department
+    visible = {code for code, department in departments.items()
+               if seen is None or department in seen}
     mine = {
         "application": [trigger for trigger in allowed["application"]
                         if may_fire(current_user, Trigger(trigger), None)],
         "items": {code: [trigger for trigger in triggers
                          if may_fire(current_user, Trigger(trigger), departments[code])]
-                  for code, triggers in allowed["items"].items()},
+                  for code, triggers in allowed["items"].items() if code in visible},
     }
-    return {"number": application.number, "state": state_of(application), "allowed": mine}
+    state = state_of(application)
+    state["items"] = {code: item_state for code, item_state in state["items"].items()
+                      if code in visible}
+    return {"number": application.number, "state": state, "allowed": mine}
 
 
 @blp.route("/<number>/transitions", methods=["POST"])

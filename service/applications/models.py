@@ -13,34 +13,30 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..access.models import User
 from ..catalog.models import BundleVersion
-from ..core.database import JSONDocument, UTCDateTime, db, utcnow, write_once
+from ..core.database import JSONDocument, UTCDateTime, db, enum_text, utcnow, write_once
+from ..engine.actors import ActorKind
 from ..engine.states import (
+    ApplicantKind,
     ApplicationState,
     Channel,
+    ClockStop,
     DeliveryMethod,
+    EventKind,
     ItemState,
+    Level,
     Outcome,
 )
-
-
-def _one_of(column: str, enum) -> str:
-    return f"{column} IN ({', '.join(repr(member.value) for member in enum)})"
 
 
 class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
-        CheckConstraint(_one_of("state", ApplicationState), name="state"),
-        CheckConstraint(_one_of("channel", Channel), name="channel"),
-        CheckConstraint(_one_of("delivery_method", DeliveryMethod), name="delivery_method"),
-        CheckConstraint("applicant_kind IN ('person', 'company')", name="applicant_kind"),
         # An outcome exactly when the application is concluded.
         CheckConstraint(
             "(outcome IS NULL) = (state NOT IN ('concluded', 'delivered'))", name="outcome"
         ),
-        CheckConstraint(f"outcome IS NULL OR {_one_of('outcome', Outcome)}",
-                        name="outcome_value"),
         Index("ix_applications_bundle_state", "bundle_code", "state"),
     )
 
@@ -48,17 +44,20 @@ class Application(db.Model):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     bundle_version_id: Mapped[int] = mapped_column(ForeignKey("bundle_versions.id"))
     bundle_code: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(20), index=True)
-    outcome: Mapped[str | None] = mapped_column(String(20))
-    channel: Mapped[str] = mapped_column(String(10), index=True)
-    applicant_kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[ApplicationState] = mapped_column(enum_text(ApplicationState, 20, "state"),
+                                                    index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_text(Outcome, 20, "outcome_value"))
+    channel: Mapped[Channel] = mapped_column(enum_text(Channel, 10, "channel"), index=True)
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(
+        enum_text(ApplicantKind, 10, "applicant_kind"))
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id_number: Mapped[str] = mapped_column(String(18))
     contact_phone: Mapped[str] = mapped_column(String(20))
     form: Mapped[dict] = mapped_column(JSONDocument)
     materials_handed_in: Mapped[list] = mapped_column(JSONDocument)
     materials_missing: Mapped[list] = mapped_column(JSONDocument)
-    delivery_method: Mapped[str] = mapped_column(String(20))
+    delivery_method: Mapped[DeliveryMethod] = mapped_column(
+        enum_text(DeliveryMethod, 20, "delivery_method"))
     query_code_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -89,9 +88,6 @@ class ApplicationItem(db.Model):
     __tablename__ = "application_items"
     __table_args__ = (
         UniqueConstraint("application_id", "item_code"),
-        CheckConstraint(_one_of("state", ItemState), name="state"),
-        CheckConstraint("warned_level IS NULL OR warned_level IN ('yellow', 'red', 'statutory')",
-                        name="warned_level"),
         Index("ix_application_items_department_state", "department_code", "state"),
         # The overdue board and the sweep: running items by when they turn yellow or red.
         Index("ix_application_items_state_yellow_on", "state", "yellow_on"),
@@ -103,7 +99,7 @@ class ApplicationItem(db.Model):
     item_code: Mapped[str] = mapped_column(String(64))
     department_code: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[ItemState] = mapped_column(enum_text(ItemState, 20, "state"))
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
@@ -115,28 +111,34 @@ class ApplicationItem(db.Model):
     paused_days: Mapped[int] = mapped_column(Integer, default=0)
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
     # The highest warning already announced by the sweep: each is announced once.
-    warned_level: Mapped[str | None] = mapped_column(String(10))
+    warned_level: Mapped[Level | None] = mapped_column(enum_text(Level, 10, "warned_level"))
 
     application: Mapped[Application] = relationship(back_populates="items")
 
 
 class Event(db.Model):
-    """An append-only record of one change of state."""
+    """An append-only record of one change of state, or of a warning, a rating, a re-timing."""
 
     __tablename__ = "events"
+    __table_args__ = (
+        # A member of staff is a user; the applicant and the system are not.
+        CheckConstraint("(actor_kind = 'staff') = (actor_user_id IS NOT NULL)", name="actor"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     item_code: Mapped[str | None] = mapped_column(String(64))
-    trigger: Mapped[str] = mapped_column(String(40))
+    trigger: Mapped[EventKind] = mapped_column(enum_text(EventKind, 40, "trigger"))
     from_state: Mapped[str | None] = mapped_column(String(20))
     to_state: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(100))
+    actor_kind: Mapped[ActorKind] = mapped_column(enum_text(ActorKind, 10, "actor_kind"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(lazy="raise")
+    actor_user: Mapped[User | None] = relationship(lazy="joined")
 
 
 write_once(Event)
@@ -159,10 +161,55 @@ class PausedSpan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("application_items.id"), index=True)
-    cause: Mapped[str] = mapped_column(String(20))
+    cause: Mapped[ClockStop] = mapped_column(enum_text(ClockStop, 20, "cause"))
     note: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_on: Mapped[date] = mapped_column(Date)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_on: Mapped[date | None] = mapped_column(Date)
     days: Mapped[int | None] = mapped_column(Integer)  # in the item's unit, once ended
+
+
+class Rating(db.Model):
+    """好差评 (国办发〔2019〕51号): one per application, five grades, 5 the best."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("grade BETWEEN 1 AND 5", name="grade"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    grade: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Draft(db.Model):
+    """An application not yet submitted: what was filled in so far, by whom, until when.
+
+    One concept for both channels: a clerk's draft at the window is owned by the clerk; an
+    applicant's online draft by the verified phone that saved it. Nothing in a draft is checked
+    beyond its shape: the bundle's rules apply when it is submitted.
+    """
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        # Staff own drafts by account, applicants by their verified phone.
+        CheckConstraint("(owner_kind = 'staff') = (owner_user_id IS NOT NULL) "
+                        "AND (owner_kind = 'applicant') = (owner_phone IS NOT NULL)",
+                        name="owner"),
+        Index("ix_drafts_owner_user_id_expires_at", "owner_user_id", "expires_at"),
+        Index("ix_drafts_owner_phone_expires_at", "owner_phone", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_code: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[Channel] = mapped_column(enum_text(Channel, 10, "channel"))
+    owner_kind: Mapped[ActorKind] = mapped_column(enum_text(ActorKind, 10, "owner_kind"))
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    owner_phone: Mapped[str | None] = mapped_column(String(20))
+    # The application's fields as far as they are known (applicant, contact_phone, form,
+    # materials, delivery_method), in the shape the applications API takes them.
+    content: Mapped[dict] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

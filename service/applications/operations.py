@@ -13,39 +13,45 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..catalog.operations import find_version, machine_for
 from ..core.database import db, utcnow
-from ..deadlines.clock import Clock, overdue_items
+from ..core.problems import Missing
 from ..engine import identifiers
+from ..engine.actors import SYSTEM, Actor
 from ..engine.calendar import SHANGHAI, local_date
 from ..engine.errors import InvalidTriggerInput
 from ..engine.inputs import check_submission, check_trigger_input
 from ..engine.machine import Guards, Step, WorkflowState, outcome_of
 from ..engine.states import (
+    ApplicantKind,
     ApplicationState,
     AutomaticTrigger,
+    Bookkeeping,
     ItemState,
     Trigger,
 )
 from ..workdays.operations import calendar_around
+from . import events
+from .clock import Clock, overdue_items
 from .models import Application, ApplicationItem, DailyCounter, Event, PausedSpan
 
-SYSTEM = "system"
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a receipt
 QUERY_CODE_LENGTH = 10  # 50 bits: guessing is hopeless behind a rate limit
 # A random 50-bit secret is not a password: a salted hash with few rounds is enough, and keeps
 # creation fast (scrypt here costs ~75 ms of CPU per application).
 _QUERY_CODE_HASH = "pbkdf2:sha256:1000"
+# Hashed once so that a wrong number costs as much as a wrong code: timing tells nothing.
+_DUMMY_HASH = "pbkdf2:sha256:1000$0000000000000000$" + "0" * 64
 
 
-class ApplicationNotFound(LookupError):
-    pass
+class ApplicationNotFound(Missing):
+    what = "application"
 
 
 def create_application(*, bundle_code: str, channel: str, applicant: dict, contact_phone: str,
-                       form: dict, materials: list[str], delivery_method: str, actor: str,
+                       form: dict, materials: list[str], delivery_method: str, actor: Actor,
                        now: datetime | None = None) -> tuple[Application, str]:
     """Record a new application at intake. Returns it with its query code (shown once).
 
@@ -80,7 +86,7 @@ def create_application(*, bundle_code: str, channel: str, applicant: dict, conta
         bundle_code=bundle.code,
         state=ApplicationState.SUBMITTED,
         channel=channel,
-        applicant_kind=applicant["kind"],
+        applicant_kind=ApplicantKind(applicant["kind"]),
         applicant_name=applicant["name"].strip(),
         applicant_id_number=applicant["id_number"],
         contact_phone=contact_phone,
@@ -98,18 +104,19 @@ def create_application(*, bundle_code: str, channel: str, applicant: dict, conta
         ],
     )
     db.session.add(application)
-    db.session.add(Event(application=application, trigger="submit", from_state=None,
-                         to_state=ApplicationState.SUBMITTED, actor=actor, reason=None,
-                         data={"channel": channel}, created_at=now))
+    db.session.flush()
+    events.record(application.id, Bookkeeping.SUBMIT, actor, now,
+                  to_state=ApplicationState.SUBMITTED, data={"channel": channel})
     db.session.flush()
     return application, query_code
 
 
-def _check_applicant(applicant: dict, audience: str) -> dict:
+def _check_applicant(applicant: dict, audience: ApplicantKind) -> dict:
     if applicant["kind"] != audience:
-        expected = "a person" if audience == "person" else "a company"
-        return {"kind": [f"this bundle is applied for by {expected} ({audience!r})"]}
-    check = identifiers.resident_id if audience == "person" else identifiers.credit_code
+        expected = "a person" if audience == ApplicantKind.PERSON else "a company"
+        return {"kind": [f"this bundle is applied for by {expected} ({audience.value!r})"]}
+    check = (identifiers.resident_id if audience == ApplicantKind.PERSON
+             else identifiers.credit_code)
     try:
         applicant["id_number"] = check(applicant["id_number"])
     except identifiers.InvalidIdentifier as error:
@@ -138,6 +145,15 @@ def get_application(number: str) -> Application:
     if application is None:
         raise ApplicationNotFound(number)
     return application
+
+
+def find_by_query_code(number: str, query_code: str) -> Application | None:
+    """The application if both match; None for a wrong number or a wrong code alike."""
+    application = db.session.scalar(select(Application).where(Application.number == number))
+    code = query_code.strip().upper()
+    matches = check_password_hash(application.query_code_hash if application else _DUMMY_HASH,
+                                  code)
+    return application if application is not None and matches else None
 
 
 def history(application: Application) -> list[Event]:
@@ -195,13 +211,13 @@ def lock(number: str) -> Application:
 
 
 def fire(number: str, trigger: Trigger, item: str | None, reason: str | None, data: dict,
-         actor: str, now: datetime | None = None) -> Application:
+         actor: Actor, now: datetime | None = None) -> Application:
     """Lock the application, then :func:`fire_on` it."""
     return fire_on(lock(number), trigger, item, reason, data, actor, now)
 
 
 def fire_on(application: Application, trigger: Trigger, item: str | None, reason: str | None,
-            data: dict, actor: str, now: datetime | None = None) -> Application:
+            data: dict, actor: Actor, now: datetime | None = None) -> Application:
     """Fire a trigger on a locked application, with every automatic transition it enables.
 
     Raises:
@@ -209,7 +225,9 @@ def fire_on(application: Application, trigger: Trigger, item: str | None, reason
     """
     machine = machine_for(application.bundle_version)
     bundle = machine.bundle
-    cleaned = check_trigger_input(bundle, trigger, item, reason, data)
+    rows = {row.item_code: row for row in application.items}
+    cleaned = check_trigger_input(bundle, trigger, item, reason, data,
+                                  extended=rows[item].extension_days if item in rows else 0)
     now = now or utcnow()
     guards = _guards(application, bundle, now)
     if trigger == Trigger.REQUEST_CORRECTION and item is None:
@@ -240,7 +258,7 @@ def _workflow_state(application: Application) -> WorkflowState:
     )
 
 
-def _record(application: Application, steps: list[Step], state: WorkflowState, actor: str,
+def _record(application: Application, steps: list[Step], state: WorkflowState, actor: Actor,
             reason: str | None, data: dict, now: datetime) -> None:
     items = {row.item_code: row for row in application.items}
     for step in steps:
@@ -248,10 +266,9 @@ def _record(application: Application, steps: list[Step], state: WorkflowState, a
             event_actor, event_reason, event_data = SYSTEM, _automatic_reason(step, state), {}
         else:
             event_actor, event_reason, event_data = actor, reason, data
-        db.session.add(Event(application_id=application.id, item_code=step.item,
-                             trigger=step.trigger, from_state=step.from_state,
-                             to_state=step.to_state, actor=event_actor, reason=event_reason,
-                             data=event_data, created_at=now))
+        events.record(application.id, step.trigger, event_actor, now, item_code=step.item,
+                      from_state=step.from_state, to_state=step.to_state, reason=event_reason,
+                      data=event_data)
         if step.item is not None:
             row = items[step.item]
             row.state = step.to_state

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from ..deadlines.views import application_clock, item_clock
+from ..engine.actors import ActorKind
 from ..engine.identifiers import mask_id, mask_phone
+from .clock_view import application_clock, item_clock
 from .models import Application, Event, PausedSpan
 
 
@@ -12,9 +13,30 @@ def state_of(application: Application) -> dict:
             "items": {row.item_code: row.state for row in application.items}}
 
 
+# What the API's ``actor`` says for those who are not staff (the values it always had).
+_ACTOR_WORDS = {ActorKind.APPLICANT: "citizen", ActorKind.SYSTEM: "system"}
+STAFF_NAMES_HIDDEN = "staff"
+
+
+def present_event(event: Event, staff_names: bool = True) -> dict:
+    """One event; who acted by username and display name, or, without ``staff_names`` (for
+    applicants), only that a member of staff did."""
+    shown = {key: getattr(event, key) for key in ("created_at", "trigger", "item_code",
+                                                  "from_state", "to_state", "reason", "data")}
+    shown["actor_kind"] = event.actor_kind
+    if event.actor_kind != ActorKind.STAFF:
+        shown["actor"], shown["actor_name"] = _ACTOR_WORDS[event.actor_kind], None
+    elif staff_names:
+        shown["actor"] = event.actor_user.username
+        shown["actor_name"] = event.actor_user.display_name
+    else:
+        shown["actor"], shown["actor_name"] = STAFF_NAMES_HIDDEN, None
+    return shown
+
+
 def present(application: Application, events: list[Event] | None = None,
             spans: list[PausedSpan] | None = None, today: date | None = None,
-            personal_data: bool = False) -> dict:
+            personal_data: bool = False, staff_names: bool = True) -> dict:
     """The application; with ``events`` its history, and with ``spans`` its clocks. ID number
     and phone are masked unless ``personal_data``."""
     id_number, phone = application.applicant_id_number, application.contact_phone
@@ -55,7 +77,7 @@ def present(application: Application, events: list[Event] | None = None,
         ],
     }
     if events is not None:
-        body["history"] = events
+        body["history"] = [present_event(event, staff_names) for event in events]
     if spans is not None:
         body["clock"] = application_clock(application, today)
         by_item: dict[int, list[PausedSpan]] = {}

@@ -24,13 +24,15 @@ class ApplicantSchema(_Strict):
 
 
 class ApplicationCreateSchema(_Strict):
-    bundle = fields.String(required=True, metadata={"description": "bundle code"})
+    bundle = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                           metadata={"description": "bundle code"})
     channel = fields.String(required=True, validate=validate.OneOf(_values(Channel)))
     applicant = fields.Nested(ApplicantSchema, required=True)
     contact_phone = fields.String(required=True, validate=validate.Length(max=30))
     form = fields.Dict(keys=fields.String(), required=True,
                        metadata={"description": "answers to the bundle's merged form"})
-    materials = fields.List(fields.String(), load_default=list,
+    materials = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                            load_default=list,
                             metadata={"description": "codes of the materials handed in"})
     delivery_method = fields.String(load_default=DeliveryMethod.WINDOW.value,
                                     validate=validate.OneOf(_values(DeliveryMethod)))
@@ -39,6 +41,7 @@ class ApplicationCreateSchema(_Strict):
 class TransitionRequestSchema(_Strict):
     trigger = fields.String(required=True, validate=validate.OneOf(_values(Trigger)))
     item = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(min=1, max=64),
                          metadata={"description": "item code, for an item's trigger"})
     reason = fields.String(load_default=None, allow_none=True,
                            validate=validate.Length(max=2000))
@@ -46,9 +49,9 @@ class TransitionRequestSchema(_Strict):
 
 
 class ApplicationFilterSchema(_Strict):
-    bundle = fields.String()
+    bundle = fields.String(validate=validate.Length(min=1, max=64))
     state = fields.String(validate=validate.OneOf(_values(ApplicationState)))
-    department = fields.String()
+    department = fields.String(validate=validate.Length(min=1, max=64))
     channel = fields.String(validate=validate.OneOf(_values(Channel)))
 
 
@@ -117,7 +120,11 @@ class ItemOutSchema(Schema):
 
 class EventOutSchema(Schema):
     at = fields.DateTime(attribute="created_at")
-    actor = fields.String()
+    actor = fields.String(metadata={"description": "a member of staff's username ('staff' "
+                                    "for applicants), 'citizen' or 'system'"})
+    actor_kind = fields.String(metadata={"description": "staff, applicant or system"})
+    actor_name = fields.String(allow_none=True, metadata={
+        "description": "a member of staff's display name (not shown to applicants)"})
     trigger = fields.String()
     item = fields.String(attribute="item_code")
     from_state = fields.String(data_key="from")

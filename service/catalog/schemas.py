@@ -6,12 +6,15 @@ References between files (an item's department, a bundle's items) are checked by
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..engine.calendar import Unit
+from ..engine.states import ApplicantKind
+
 CODE = validate.Regexp(
     r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
     error="must be snake_case: lower-case letters and digits, single underscores between words",
 )
-UNITS = ("working_days", "natural_days")
-AUDIENCES = ("person", "company")
+UNITS = tuple(unit.value for unit in Unit)
+AUDIENCES = tuple(kind.value for kind in ApplicantKind)
 FIELD_TYPES = ("text", "date", "number", "choice", "boolean")
 
 
@@ -26,7 +29,7 @@ class LimitsSchema(_Strict):
     unit = fields.String(
         required=True,
         validate=validate.OneOf(UNITS),
-        error_messages={"required": "a limit needs its unit: working_days or natural_days"},
+        error_messages={"required": f"a limit needs its unit: {' or '.join(UNITS)}"},
     )
 
     @validates_schema

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..applications.clock import refresh_running_deadlines
 from ..catalog.operations import machine_for
 from ..engine.deadlines import DEFAULT_YELLOW_SHARE
 from ..workdays.operations import calendar_around, replace_year, seed_from_library
 from ..workdays.schedules import YearSchedule
-from .clock import refresh_running_deadlines
 
 
 def publish_year(schedule: YearSchedule, now: datetime,

@@ -3,10 +3,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from ..access.demo_accounts import ensure_demo_users
 from ..applications import operations
 from ..applications.models import Application
 from ..catalog.operations import find_version, machine_for
 from ..core.database import db, utcnow
+from ..engine.actors import staff
 from ..engine.calendar import local_date
 from ..engine.states import Trigger
 from ..workdays.operations import calendar_around
@@ -15,7 +17,8 @@ from .samples import answers_for, applicant_for
 
 demo_cli = AppGroup("demo", help="Demo data for trying onething out.")
 
-CLERK, REVIEWER, CITIZEN = "demo-clerk", "demo-reviewer", "citizen"
+# Who fires each scenario's steps: the demo accounts of `flask users demo`.
+CLERK, REVIEWER = "window", "reviewer"
 
 # (bundle, materials left out, then the triggers fired: (trigger, item, reason, data, actor))
 SCENARIOS = {
@@ -58,9 +61,12 @@ def seed(history_days, random_seed):
     if db.session.scalar(select(func.count()).select_from(Application)):
         click.echo("applications exist already: nothing seeded")
         return
+    accounts = {username: staff(user.id) for username, user in ensure_demo_users().items()}
     if history_days:
         today = local_date(utcnow())
-        report = play_history(today, history_days, 4, calendar_around(today), seed=random_seed)
+        report = play_history(today, history_days, 4, calendar_around(today),
+                              clerk=accounts[CLERK], reviewer=accounts[REVIEWER],
+                              seed=random_seed)
         click.echo(f"{report.created} past applications over {history_days} working days: "
                    + ", ".join(f"{state} {count}"
                                for state, count in sorted(report.states.items())))
@@ -74,8 +80,8 @@ def seed(history_days, random_seed):
             bundle_code=bundle_code, channel="window", applicant=applicant_for(bundle, serial),
             contact_phone="13800138000", form=answers_for(bundle),
             materials=[code for code in bundle.material_codes if code not in left_out],
-            delivery_method="window", actor=CLERK)
+            delivery_method="window", actor=accounts[CLERK])
         for trigger, item, reason, data, actor in steps:
-            operations.fire(application.number, trigger, item, reason, data, actor)
+            operations.fire(application.number, trigger, item, reason, data, accounts[actor])
         click.echo(f"{application.number}  query code {query_code}  {bundle.name}: {label}")
     db.session.commit()

@@ -13,12 +13,12 @@ from datetime import date, datetime, time, timedelta
 
 from ..applications import operations
 from ..catalog.operations import list_bundles, machine_for
+from ..engine.actors import APPLICANT, Actor
 from ..engine.bundle import Bundle
 from ..engine.calendar import SHANGHAI, WorkingCalendar
 from ..engine.states import ApplicationState, Trigger
 from .samples import answers_for, applicant_for
 
-CLERK, REVIEWER = "demo-clerk", "demo-reviewer"
 ONLINE_SHARE = 0.76  # the county handles 76.24% fully online
 
 
@@ -28,8 +28,16 @@ class HistoryReport:
     states: dict[str, int] = field(default_factory=dict)
 
 
-def play_history(today: date, days: int, per_day: int, calendar: WorkingCalendar,
-                 seed: int = 7) -> HistoryReport:
+@dataclass(frozen=True)
+class Cast:
+    """Who plays the history: the window's clerk and the departments' reviewer."""
+
+    clerk: Actor
+    reviewer: Actor
+
+
+def play_history(today: date, days: int, per_day: int, calendar: WorkingCalendar, *,
+                 clerk: Actor, reviewer: Actor, seed: int = 7) -> HistoryReport:
     """Applications received on each of the last ``days`` working days before ``today``."""
     rng = random.Random(seed)
     bundles = [machine_for(version).bundle for _, version in list_bundles()]
@@ -39,7 +47,7 @@ def play_history(today: date, days: int, per_day: int, calendar: WorkingCalendar
         if calendar.is_working_day(received):
             for _ in range(rng.randint(1, per_day)):
                 state = _play_one(rng.choice(bundles), received, today, calendar, rng,
-                                  serial=report.created + 100)
+                                  Cast(clerk, reviewer), serial=report.created + 100)
                 report.created += 1
                 report.states[state] = report.states.get(state, 0) + 1
         received += timedelta(days=1)
@@ -51,27 +59,27 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 
 def _play_one(bundle: Bundle, received: date, today: date, calendar: WorkingCalendar,
-              rng: random.Random, serial: int) -> str:
+              rng: random.Random, cast: Cast, serial: int) -> str:
     missing = [code for code in sorted(bundle.material_codes) if rng.random() < 0.08]
     application, _ = operations.create_application(
         bundle_code=bundle.code, channel="online" if rng.random() < ONLINE_SHARE else "window",
         applicant=applicant_for(bundle, serial), contact_phone="13800138000",
         form=answers_for(bundle), materials=[code for code in sorted(bundle.material_codes)
                                              if code not in missing],
-        delivery_method="window", actor=CLERK, now=_at(received, rng))
+        delivery_method="window", actor=cast.clerk, now=_at(received, rng))
     number = application.number
     day = received
     if bundle.missing_materials(set(application.materials_handed_in)):
-        operations.fire(number, Trigger.REQUEST_CORRECTION, None, "材料不全", {}, CLERK,
+        operations.fire(number, Trigger.REQUEST_CORRECTION, None, "材料不全", {}, cast.clerk,
                         now=_at(day, rng))
         day = calendar.add_working_days(day, rng.randint(1, 3))
         if day >= today:
             return application.state
         operations.fire(number, Trigger.SUPPLEMENT, None, None,
                         {"materials": bundle.missing_materials(
-                            set(application.materials_handed_in))}, "citizen", now=_at(day, rng))
+                            set(application.materials_handed_in))}, APPLICANT, now=_at(day, rng))
     accepted_at = _at(day, rng)
-    operations.fire(number, Trigger.ACCEPT, None, None, {}, CLERK, now=accepted_at)
+    operations.fire(number, Trigger.ACCEPT, None, None, {}, cast.clerk, now=accepted_at)
 
     # Plan each item's steps, then play them in time order: parallel items interleave.
     steps: list[tuple[datetime, Trigger, str, str | None, dict]] = []
@@ -100,13 +108,13 @@ def _play_one(bundle: Bundle, received: date, today: date, calendar: WorkingCale
         finished[code] = steps[-1][0]
     for when, trigger, code, reason, data in sorted(steps, key=lambda step: step[0]):
         if when.date() < today:
-            operations.fire(number, trigger, code, reason, data, REVIEWER, now=when)
+            operations.fire(number, trigger, code, reason, data, cast.reviewer, now=when)
     if application.state == ApplicationState.CONCLUDED:
         delivered = _later(calendar.add_working_days(max(finished.values()).date(), 1),
                            max(finished.values()), rng)
         if delivered.date() < today:
-            operations.fire(number, Trigger.DELIVER, None, None, {"method": "electronic"}, CLERK,
-                            now=delivered)
+            operations.fire(number, Trigger.DELIVER, None, None, {"method": "electronic"},
+                            cast.clerk, now=delivered)
     return application.state
 
 

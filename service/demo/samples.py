@@ -3,6 +3,7 @@
 from stdnum.cn import ric, uscc
 
 from ..engine.bundle import Bundle
+from ..engine.states import ApplicantKind
 
 _TEXT = {
     "child_name": "李小满", "birth_institution": "县人民医院", "father_name": "李明",
@@ -41,6 +42,6 @@ def answers_for(bundle: Bundle) -> dict:
 
 
 def applicant_for(bundle: Bundle, serial: int) -> dict:
-    if bundle.audience == "company":
+    if bundle.audience == ApplicantKind.COMPANY:
         return {"kind": "company", "name": "县恒通商贸有限公司", "id_number": credit_code(serial)}
     return {"kind": "person", "name": "李明", "id_number": resident_id(serial)}

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from typing import Any
 
+from .calendar import Unit
+from .states import ApplicantKind
+
 # A natural-day limit in working days, where limits of both units are added up or compared.
 WORKING_SHARE_OF_NATURAL = 5 / 7
 
@@ -19,14 +22,14 @@ WORKING_SHARE_OF_NATURAL = 5 / 7
 class Limits:
     statutory: int
     committed: int
-    unit: str  # "working_days" or "natural_days"
+    unit: Unit
     extension: int = 0  # the most an approved extension (延期) may add, in ``unit``
 
 
     def in_working_days(self, kind: str) -> float:
         """The ``statutory`` or ``committed`` limit as working days (natural days × 5/7)."""
         days = getattr(self, kind)
-        return days if self.unit == "working_days" else days * WORKING_SHARE_OF_NATURAL
+        return days if self.unit == Unit.WORKING_DAYS else days * WORKING_SHARE_OF_NATURAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,7 @@ class Bundle:
 
     code: str
     name: str
-    audience: str  # "person" or "company": which identifier the applicant carries
+    audience: ApplicantKind  # which identifier the applicant carries
     limits: Limits
     items: tuple[Item, ...]
     materials: tuple[Material, ...]
@@ -82,14 +85,14 @@ class Bundle:
         return cls(
             code=snapshot["code"],
             name=snapshot["name"],
-            audience=snapshot["audience"],
-            limits=Limits(**snapshot["limits"]),
+            audience=ApplicantKind(snapshot["audience"]),
+            limits=_limits(snapshot["limits"]),
             items=tuple(
                 Item(
                     code=item["code"],
                     name=item["name"],
                     department=Department(**item["department"]),
-                    limits=Limits(**item["limits"]),
+                    limits=_limits(item["limits"]),
                     prerequisites=tuple(item["prerequisites"]),
                     materials=tuple(item["materials"]),
                     fields=tuple(item["fields"]),
@@ -153,3 +156,7 @@ class Bundle:
         """The items' statutory limits one after another, in working days: what an applicant
         faced before the bundle, going from one department to the next."""
         return sum(item.limits.in_working_days("statutory") for item in self.items)
+
+
+def _limits(snapshot: dict) -> Limits:
+    return Limits(**{**snapshot, "unit": Unit(snapshot["unit"])})

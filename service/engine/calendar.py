@@ -12,11 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WORKING_DAYS = "working_days"
-NATURAL_DAYS = "natural_days"
+
+
+class Unit(StrEnum):
+    """How a limit counts its days (行政许可法 art. 82: working days, unless a law says
+    otherwise)."""
+
+    WORKING_DAYS = "working_days"
+    NATURAL_DAYS = "natural_days"
+
 _DAY = timedelta(days=1)
 
 
@@ -83,29 +91,26 @@ class WorkingCalendar:
         return sum(self.is_working_day(start + _DAY * offset)
                    for offset in range(1, (end - start).days + 1))
 
-    def count_days(self, start: date, end: date, unit: str) -> int:
+    def count_days(self, start: date, end: date, unit: Unit) -> int:
         """Days of ``unit`` in (start, end]."""
-        if unit == WORKING_DAYS:
+        if Unit(unit) == Unit.WORKING_DAYS:  # ValueError for an unknown unit
             return self.count_working_days(start, end)
-        _check_unit(unit)
         return max((end - start).days, 0)
 
-    def deadline(self, start: date, count: int, unit: str) -> Deadline:
+    def deadline(self, start: date, count: int, unit: Unit) -> Deadline:
         """The last day of a limit of ``count`` days of ``unit`` that starts on ``start``."""
         if count < 0:
             raise ValueError("count must not be negative")
-        if unit == WORKING_DAYS:
+        if Unit(unit) == Unit.WORKING_DAYS:  # ValueError for an unknown unit
             due = self.add_working_days(start, count)
         else:
-            _check_unit(unit)
             due = self.next_working_day(start + _DAY * count) if count else start
         return Deadline(due, self.is_provisional(start, due))
 
-    def before(self, due: date, count: int, unit: str) -> date:
+    def before(self, due: date, count: int, unit: Unit) -> date:
         """The day ``count`` days of ``unit`` before ``due``."""
-        if unit == WORKING_DAYS:
+        if Unit(unit) == Unit.WORKING_DAYS:  # ValueError for an unknown unit
             return self.subtract_working_days(due, count)
-        _check_unit(unit)
         return due - _DAY * count
 
     def is_provisional(self, start: date, end: date) -> bool:
@@ -116,8 +121,3 @@ class WorkingCalendar:
         from 1 November (the State Council publishes in November) next year too."""
         years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
         return [year for year in years if year not in self.published_years]
-
-
-def _check_unit(unit: str) -> None:
-    if unit not in (WORKING_DAYS, NATURAL_DAYS):
-        raise ValueError(f"unknown unit {unit!r}: {WORKING_DAYS} or {NATURAL_DAYS}")

@@ -11,23 +11,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from .bundle import Bundle, Limits
-from .calendar import WORKING_DAYS, WorkingCalendar
-from .states import ITEM_DECIDED, ItemState
+from .calendar import Unit, WorkingCalendar
+from .states import ITEM_DECIDED, ItemState, Level
 
 # An ended pause (paused_on, resumed_on): the days after paused_on, up to and including
 # resumed_on, do not count.
 Span = tuple[date, date]
 
 DEFAULT_YELLOW_SHARE = 0.2  # yellow in the last 20% of the limit, and at least on its last day
-
-
-class Level(StrEnum):
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
 
 
 @dataclass(frozen=True)
@@ -66,7 +59,7 @@ def _after_start(started_on: date, spans: list[Span]) -> list[Span]:
             if resumed_on > started_on]
 
 
-def _due(calendar: WorkingCalendar, started_on: date, count: int, unit: str,
+def _due(calendar: WorkingCalendar, started_on: date, count: int, unit: Unit,
          spans: list[Span]) -> date:
     """The deadline of ``count`` days of ``unit`` from ``started_on``, stopped by ``spans``
     (merged, sorted, none ending by ``started_on``).
@@ -146,7 +139,7 @@ def merged_spans(spans: Iterable[Span]) -> list[Span]:
 
 
 def merged_days(calendar: WorkingCalendar, spans: Iterable[Span],
-                unit: str = WORKING_DAYS) -> int:
+                unit: Unit = Unit.WORKING_DAYS) -> int:
     """Days of ``unit`` covered by at least one span, for display: every paused day, including
     those of a pause that began after the deadline and so did not move it."""
     return sum(calendar.count_days(paused_on, resumed_on, unit)

@@ -11,7 +11,7 @@ the same call as the trigger that made them possible, so every caller sees a set
 
 A machine is built once per bundle version (its digest) and reused: the application's stored
 states are set on a single model under a lock before each call. That costs microseconds, where
-building a hierarchical machine costs milliseconds (see PERF-NOTES).
+building a hierarchical machine costs milliseconds (see docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations

@@ -115,4 +115,43 @@ class PauseCause(StrEnum):
     OTHER = "other"
 
 
-CORRECTION_CAUSE = "correction"  # the applicant's time, during a department's correction
+# Why an item's clock stood still: a special procedure, or the applicant's own time while a
+# department's correction notice is open.
+ClockStop = StrEnum("ClockStop", [*((cause.name, cause.value) for cause in PauseCause),
+                                  ("CORRECTION", "correction")])
+
+
+class Level(StrEnum):
+    """Where a running clock stands against its deadlines (红黄牌), in rising order of warning;
+    PAUSED while the clock stands still."""
+
+    GREEN = "green"
+    YELLOW = "yellow"  # near the committed deadline
+    RED = "red"  # past the committed deadline
+    STATUTORY = "statutory"  # past the statutory deadline: unlawful, not only late
+    PAUSED = "paused"
+
+
+WARNINGS = (Level.YELLOW, Level.RED, Level.STATUTORY)  # what the sweep announces, in order
+
+
+class Bookkeeping(StrEnum):
+    """Events that record something beside the machine's transitions."""
+
+    SUBMIT = "submit"
+    RATE = "rate"
+    WARN_YELLOW = "warn_yellow"
+    WARN_RED = "warn_red"
+    WARN_STATUTORY = "warn_statutory"
+    RECOMPUTE_DEADLINES = "recompute_deadlines"
+
+
+# Every kind of event in an application's history: one vocabulary, the three enums above.
+EventKind = StrEnum("EventKind", [(member.name, member.value)
+                                  for kinds in (Trigger, AutomaticTrigger, Bookkeeping)
+                                  for member in kinds])
+
+
+class ApplicantKind(StrEnum):
+    PERSON = "person"  # resident ID number
+    COMPANY = "company"  # unified social credit code

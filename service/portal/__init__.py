@@ -3,6 +3,8 @@ script needed."""
 
 
 def init_app(app, api) -> None:
+    from . import api as citizen_api
     from . import pages
 
+    api.register_blueprint(citizen_api.blp)
     app.register_blueprint(pages.bp)

@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from .wording import BAD_GRADES, GRADES
+from ..applications.ratings import BAD_GRADES
+from .wording import GRADES
 
 
 class LookupForm(FlaskForm):

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
-
 from ..applications import operations
+from ..applications.clock_view import application_clock, item_clock
 from ..applications.models import Application
+from ..applications.ratings import rating_of
 from ..catalog.operations import machine_for
-from ..core.database import db, utcnow
-from ..deadlines.views import application_clock, item_clock
+from ..core.database import utcnow
 from ..engine.calendar import local_date
-from .models import Rating
+from ..engine.states import ApplicationState, EventKind, ItemState
 from .wording import (
     APPLICATION_STATES,
     DELIVERY,
@@ -24,7 +23,7 @@ from .wording import (
     STEPS,
 )
 
-_HIDDEN_STEPS = {"start_review", "recompute_deadlines"}  # staff-side bookkeeping
+_HIDDEN_STEPS = {EventKind.START_REVIEW, EventKind.RECOMPUTE_DEADLINES}  # staff-side bookkeeping
 
 
 def status_of(application: Application, today: date | None = None) -> dict:
@@ -66,21 +65,20 @@ def status_of(application: Application, today: date | None = None) -> dict:
             for event in events if event.trigger in STEPS and event.trigger not in _HIDDEN_STEPS
         ],
         "delivery": DELIVERY[application.delivery_method],
-        "rated": db.session.scalar(select(Rating.grade).where(
-            Rating.application_id == application.id)),
+        "rated": rating_of(application),
     }
 
 
 def _todo(application: Application, events, materials: dict, bundle) -> list[dict]:
     """What the applicant must do now: every material the correction notices ask for."""
     todo = []
-    if application.state == "correction":
+    if application.state == ApplicationState.CORRECTION:
         todo.append({"who": None, "reason": _last_reason(events, None),
                      "materials": [materials.get(code, code)
                                    for code in application.materials_missing]})
     for row in application.items:
-        if row.state == "correction":
-            notice = _last_event(events, row.item_code, "request_correction")
+        if row.state == ItemState.CORRECTION:
+            notice = _last_event(events, row.item_code, EventKind.REQUEST_CORRECTION)
             missing = notice.data.get("missing", []) if notice else []
             todo.append({"who": bundle.item(row.item_code).department.name,
                          "reason": notice.reason if notice else None,
@@ -94,5 +92,5 @@ def _last_event(events, item_code, trigger):
 
 
 def _last_reason(events, item_code) -> str | None:
-    event = _last_event(events, item_code, "request_correction")
+    event = _last_event(events, item_code, EventKind.REQUEST_CORRECTION)
     return event.reason if event else None

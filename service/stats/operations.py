@@ -14,6 +14,7 @@ from ..catalog.models import BundleVersion
 from ..catalog.operations import machine_for
 from ..core.database import db
 from ..engine.calendar import WorkingCalendar, local_date
+from ..engine.states import Channel
 from ..workdays.operations import calendar_for_years
 
 
@@ -67,7 +68,7 @@ def _figures(code: str, name: str, rows: list, versions: dict,
     figures = Figures(bundle=code, name=name, applications=len(rows))
     if not rows:
         return figures
-    figures.online_share = _share(sum(row.channel == "online" for row in rows), len(rows))
+    figures.online_share = _share(sum(row.channel == Channel.ONLINE for row in rows), len(rows))
     materials = [versions[row.bundle_version_id].definition["materials"] for row in rows]
     figures.exemption_share = _share(sum(material["exempt"] for listed in materials
                                          for material in listed),

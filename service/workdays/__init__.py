@@ -1,9 +1,4 @@
-"""The working-day calendar: holidays and make-up working days as data the county can edit."""
+"""The working-day calendar: holidays and make-up working days as data the county can edit.
 
-
-def init_app(app, api) -> None:
-    from . import api as calendar_api
-    from . import cli
-
-    api.register_blueprint(calendar_api.blp)
-    app.cli.add_command(cli.calendar_cli)
+Data only: publishing a year re-times running applications, so the calendar's API and CLI live
+with the clock in ``deadlines``."""

@@ -1,9 +1,15 @@
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, Integer, String
+from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.database import UTCDateTime, db, utcnow
+from ..core.database import UTCDateTime, db, enum_text, utcnow
+
+
+class DayKind(StrEnum):
+    HOLIDAY = "holiday"  # a statutory holiday, or a weekday off in exchange (调休)
+    WORKDAY = "workday"  # a weekend day worked (调休)
 
 
 class CalendarYear(db.Model):
@@ -20,9 +26,8 @@ class CalendarDay(db.Model):
     """An exception to the weekday rule: a holiday, or a weekend day worked (调休)."""
 
     __tablename__ = "calendar_days"
-    __table_args__ = (CheckConstraint("kind IN ('holiday', 'workday')", name="kind"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[DayKind] = mapped_column(enum_text(DayKind, 10, "kind"))
     name: Mapped[str] = mapped_column(String(100))

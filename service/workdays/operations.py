@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from ..core.database import db
 from ..engine.calendar import WorkingCalendar
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear, DayKind
 from .schedules import YearSchedule, library_schedules
 
 # Deadlines reach this far from the day they start: limits, pauses and extensions included.
@@ -36,9 +36,9 @@ def replace_year(schedule: YearSchedule) -> None:
     else:
         record.source = schedule.source
     db.session.add_all(
-        [CalendarDay(day=day, year=schedule.year, kind="holiday", name=name)
+        [CalendarDay(day=day, year=schedule.year, kind=DayKind.HOLIDAY, name=name)
          for day, name in schedule.holidays.items()]
-        + [CalendarDay(day=day, year=schedule.year, kind="workday", name=name)
+        + [CalendarDay(day=day, year=schedule.year, kind=DayKind.WORKDAY, name=name)
            for day, name in schedule.workdays.items()])
     db.session.flush()
 
@@ -50,7 +50,8 @@ def year_schedule(year: int) -> YearSchedule | None:
     schedule = YearSchedule(year, source=record.source)
     for day in db.session.scalars(select(CalendarDay).where(CalendarDay.year == year)
                                   .order_by(CalendarDay.day)):
-        getattr(schedule, "holidays" if day.kind == "holiday" else "workdays")[day.day] = day.name
+        days = schedule.holidays if day.kind == DayKind.HOLIDAY else schedule.workdays
+        days[day.day] = day.name
     return schedule
 
 
@@ -71,8 +72,8 @@ def calendar_for_years(first: int, last: int) -> WorkingCalendar:
     years = db.session.scalars(
         select(CalendarYear.year).where(CalendarYear.year >= first, CalendarYear.year <= last))
     return WorkingCalendar(
-        holidays=frozenset(row.day for row in days if row.kind == "holiday"),
-        workdays=frozenset(row.day for row in days if row.kind == "workday"),
+        holidays=frozenset(row.day for row in days if row.kind == DayKind.HOLIDAY),
+        workdays=frozenset(row.day for row in days if row.kind == DayKind.WORKDAY),
         published_years=frozenset(years),
     )
 

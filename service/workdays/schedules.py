@@ -66,7 +66,7 @@ class YearScheduleSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
     holidays = fields.List(fields.Nested(ScheduleDaySchema), required=True)
     workdays = fields.List(fields.Nested(ScheduleDaySchema), load_default=list)
 
@@ -74,8 +74,13 @@ class YearScheduleSchema(Schema):
     def days_in_their_year(self, data, **kwargs):
         errors: dict = {}
         for kind in ("holidays", "workdays"):
+            first_at: dict = {}
             for index, entry in enumerate(data.get(kind, [])):
-                if entry["date"].year != data["year"]:
+                first = first_at.setdefault(entry["date"], index)
+                if first != index:  # a second name for one day: which one would hold?
+                    errors.setdefault(kind, {})[index] = {"date": [
+                        f"{entry['date'].isoformat()} is listed twice (also at {first})"]}
+                elif entry["date"].year != data["year"]:
                     errors.setdefault(kind, {})[index] = {"date": [f"not in {data['year']}"]}
                 elif kind == "workdays" and entry["date"].weekday() < 5:
                     errors.setdefault(kind, {})[index] = {

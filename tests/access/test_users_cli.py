@@ -4,7 +4,7 @@ production)."""
 import pytest
 from sqlalchemy import func, select
 
-from service.access.cli import DEMO_USERS
+from service.access.demo_accounts import DEMO_USERS
 from service.access.models import User
 from service.access.operations import authenticate
 from service.core.database import db
@@ -145,7 +145,7 @@ def test_demo_creates_five_accounts_once_and_prints_their_passwords(runner, app,
 
 def test_demo_refused_in_production(database_url, monkeypatch, app):
     monkeypatch.setenv("ONETHING_ENV", "production")
-    production = make_app(database_url, SECRET_KEY="a-real-secret-for-tests")
+    production = make_app(database_url, SECRET_KEY="a-real-secret-for-tests-of-32-bytes")
     try:
         result = production.test_cli_runner().invoke(args=["users", "demo"])
         assert result.exit_code != 0

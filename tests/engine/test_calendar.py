@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.engine.calendar import NATURAL_DAYS, WORKING_DAYS, WorkingCalendar, local_date
+from service.engine.calendar import Unit, WorkingCalendar, local_date
 from service.workdays.schedules import calendar_of, library_schedules, schedule_from_document
 
 DAY = timedelta(days=1)
@@ -28,7 +28,7 @@ def days(first: date, last: date) -> set[date]:
     return {first + DAY * offset for offset in range((last - first).days + 1)}
 
 
-# 国务院办公厅关于2026年部分节假日安排的通知, published 2025-11-04 (DOMAIN.md).
+# 国务院办公厅关于2026年部分节假日安排的通知, published 2025-11-04 (docs/DOMAIN.md).
 HOLIDAYS_2026 = (
     days(date(2026, 1, 1), date(2026, 1, 3))  # 元旦
     | days(date(2026, 2, 15), date(2026, 2, 23))  # 春节
@@ -123,7 +123,7 @@ def test_2026_has_248_working_days():
     ids=str,
 )
 def test_working_day_deadlines(accepted, limit, due):
-    deadline = library_calendar().deadline(accepted, limit, WORKING_DAYS)
+    deadline = library_calendar().deadline(accepted, limit, Unit.WORKING_DAYS)
     assert deadline.due == due
     assert deadline.provisional is False
 
@@ -144,7 +144,7 @@ def test_twenty_working_days_across_national_day():
     calendar = library_calendar()
     assert [day for day in sorted(days(accepted + DAY, date(2026, 10, 22)))
             if calendar.is_working_day(day)] == sorted(counted)
-    assert calendar.deadline(accepted, 20, WORKING_DAYS).due == date(2026, 10, 22)
+    assert calendar.deadline(accepted, 20, Unit.WORKING_DAYS).due == date(2026, 10, 22)
     assert calendar.count_working_days(accepted, date(2026, 10, 22)) == 20
 
 
@@ -161,12 +161,12 @@ def test_twenty_working_days_across_national_day():
     ids=str,
 )
 def test_natural_day_deadlines_move_off_holidays(accepted, limit, due):
-    deadline = library_calendar().deadline(accepted, limit, NATURAL_DAYS)
+    deadline = library_calendar().deadline(accepted, limit, Unit.NATURAL_DAYS)
     assert deadline.due == due
     assert deadline.provisional is False
 
 
-@pytest.mark.parametrize("unit", [WORKING_DAYS, NATURAL_DAYS])
+@pytest.mark.parametrize("unit", [Unit.WORKING_DAYS, Unit.NATURAL_DAYS])
 @pytest.mark.parametrize(
     "accepted", [date(2026, 3, 10), date(2026, 3, 14), date(2026, 2, 16)], ids=str
 )
@@ -183,18 +183,18 @@ def test_the_day_of_acceptance_is_not_counted():
     assert calendar.count_working_days(monday, monday - DAY) == 0
     assert calendar.add_working_days(monday, 1) == monday + DAY
     assert calendar.add_working_days(monday, 5) == date(2026, 3, 16)
-    assert calendar.deadline(monday, 3, NATURAL_DAYS).due == date(2026, 3, 12)
+    assert calendar.deadline(monday, 3, Unit.NATURAL_DAYS).due == date(2026, 3, 12)
 
 
 def test_counting_days_and_counting_back():
     calendar = library_calendar()
-    assert calendar.count_days(date(2026, 2, 10), date(2026, 2, 24), WORKING_DAYS) == 5
-    assert calendar.count_days(date(2026, 2, 10), date(2026, 2, 24), NATURAL_DAYS) == 14
-    assert calendar.count_days(date(2026, 2, 24), date(2026, 2, 10), NATURAL_DAYS) == 0
-    assert calendar.before(date(2026, 2, 24), 5, WORKING_DAYS) == date(2026, 2, 10)
-    assert calendar.before(date(2026, 10, 10), 5, WORKING_DAYS) == date(2026, 9, 28)
-    assert calendar.before(date(2026, 10, 10), 5, NATURAL_DAYS) == date(2026, 10, 5)
-    assert calendar.before(date(2026, 10, 10), 0, WORKING_DAYS) == date(2026, 10, 10)
+    assert calendar.count_days(date(2026, 2, 10), date(2026, 2, 24), Unit.WORKING_DAYS) == 5
+    assert calendar.count_days(date(2026, 2, 10), date(2026, 2, 24), Unit.NATURAL_DAYS) == 14
+    assert calendar.count_days(date(2026, 2, 24), date(2026, 2, 10), Unit.NATURAL_DAYS) == 0
+    assert calendar.before(date(2026, 2, 24), 5, Unit.WORKING_DAYS) == date(2026, 2, 10)
+    assert calendar.before(date(2026, 10, 10), 5, Unit.WORKING_DAYS) == date(2026, 9, 28)
+    assert calendar.before(date(2026, 10, 10), 5, Unit.NATURAL_DAYS) == date(2026, 10, 5)
+    assert calendar.before(date(2026, 10, 10), 0, Unit.WORKING_DAYS) == date(2026, 10, 10)
     assert calendar.next_working_day(date(2026, 10, 1)) == date(2026, 10, 8)
     assert calendar.next_working_day(date(2026, 10, 8)) == date(2026, 10, 8)
 
@@ -204,8 +204,8 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="negative"):
         calendar.add_working_days(date(2026, 3, 10), -1)
     with pytest.raises(ValueError, match="negative"):
-        calendar.deadline(date(2026, 3, 10), -1, WORKING_DAYS)
-    with pytest.raises(ValueError, match="unknown unit"):
+        calendar.deadline(date(2026, 3, 10), -1, Unit.WORKING_DAYS)
+    with pytest.raises(ValueError, match="not a valid Unit"):
         calendar.deadline(date(2026, 3, 10), 5, "hours")
 
 
@@ -228,7 +228,7 @@ def test_counting_back_a_negative_number_of_days_is_refused(fail_after_one_secon
 
 def test_a_negative_natural_day_limit_is_refused():
     with pytest.raises(ValueError):
-        library_calendar().deadline(date(2026, 3, 10), -3, NATURAL_DAYS)
+        library_calendar().deadline(date(2026, 3, 10), -3, Unit.NATURAL_DAYS)
 
 
 def test_counting_in_an_unknown_unit_is_refused():
@@ -253,7 +253,7 @@ def test_a_year_without_a_schedule_counts_weekends_only():
 
 def test_a_deadline_reaching_into_2027_is_provisional():
     # 12/28 M, 12/29, 12/30, 12/31, 1/1/2027 F (no schedule: a plain Friday), 1/4 - 1/8.
-    deadline = library_calendar().deadline(date(2026, 12, 25), 10, WORKING_DAYS)
+    deadline = library_calendar().deadline(date(2026, 12, 25), 10, Unit.WORKING_DAYS)
     assert deadline.due == date(2027, 1, 8)
     assert deadline.provisional is True
 
@@ -261,12 +261,12 @@ def test_a_deadline_reaching_into_2027_is_provisional():
 @pytest.mark.parametrize(
     ("accepted", "limit", "unit", "due", "provisional"),
     [
-        (date(2026, 12, 30), 1, WORKING_DAYS, date(2026, 12, 31), False),
-        (date(2026, 12, 31), 1, WORKING_DAYS, date(2027, 1, 1), True),
-        (date(2026, 12, 25), 7, NATURAL_DAYS, date(2027, 1, 1), True),
-        (date(2026, 12, 24), 7, NATURAL_DAYS, date(2026, 12, 31), False),
-        (date(2027, 3, 1), 0, WORKING_DAYS, date(2027, 3, 1), True),
-        (date(2026, 2, 10), 5, WORKING_DAYS, date(2026, 2, 24), False),
+        (date(2026, 12, 30), 1, Unit.WORKING_DAYS, date(2026, 12, 31), False),
+        (date(2026, 12, 31), 1, Unit.WORKING_DAYS, date(2027, 1, 1), True),
+        (date(2026, 12, 25), 7, Unit.NATURAL_DAYS, date(2027, 1, 1), True),
+        (date(2026, 12, 24), 7, Unit.NATURAL_DAYS, date(2026, 12, 31), False),
+        (date(2027, 3, 1), 0, Unit.WORKING_DAYS, date(2027, 3, 1), True),
+        (date(2026, 2, 10), 5, Unit.WORKING_DAYS, date(2026, 2, 24), False),
     ],
     ids=str,
 )
@@ -283,7 +283,7 @@ def test_an_imported_2027_schedule_makes_the_deadline_final():
         {"year": 2027, "holidays": [{"date": "2027-01-01", "name": "元旦"}]}, source="test"
     )
     calendar = calendar_of([*library_schedules().values(), imported])
-    deadline = calendar.deadline(date(2026, 12, 31), 1, WORKING_DAYS)
+    deadline = calendar.deadline(date(2026, 12, 31), 1, Unit.WORKING_DAYS)
     assert deadline.due == date(2027, 1, 4)
     assert deadline.provisional is False
     assert calendar.missing_years(date(2026, 11, 1)) == []
@@ -334,7 +334,7 @@ def test_adding_working_days_lands_on_a_working_day(start, count):
 @given(start=any_day, count=st.integers(min_value=1, max_value=60))
 def test_natural_day_deadlines_land_on_the_first_working_day_from_start_plus_n(start, count):
     calendar = library_calendar()
-    due = calendar.deadline(start, count, NATURAL_DAYS).due
+    due = calendar.deadline(start, count, Unit.NATURAL_DAYS).due
     assert calendar.is_working_day(due)
     assert due >= start + DAY * count
     assert not any(calendar.is_working_day(day) for day in days(start + DAY * count, due - DAY))
@@ -347,7 +347,7 @@ def test_counting_back_inverts_adding_from_a_working_day(start, count):
     start = calendar.next_working_day(start)
     due = calendar.add_working_days(start, count)
     assert calendar.subtract_working_days(due, count) == start
-    assert calendar.before(due, count, WORKING_DAYS) == start
+    assert calendar.before(due, count, Unit.WORKING_DAYS) == start
 
 
 @properties

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.engine.bundle import Limits
-from service.engine.calendar import NATURAL_DAYS, WORKING_DAYS, WorkingCalendar
+from service.engine.calendar import Unit, WorkingCalendar
 from service.engine.deadlines import deadlines, merged_spans
 from service.workdays.schedules import calendar_of, library_schedules
 
@@ -36,7 +36,7 @@ def walk(calendar: WorkingCalendar, started_on: date, count: int, unit: str,
         if left == 0 and (day == started_on or calendar.is_working_day(day)):
             return day
         day += DAY
-        if left and (unit == NATURAL_DAYS or calendar.is_working_day(day)):
+        if left and (unit == Unit.NATURAL_DAYS or calendar.is_working_day(day)):
             left -= 1
 
 
@@ -78,7 +78,7 @@ REAL = (st.just(None).map(lambda _: real_calendar()),
         st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31)))
 SYNTHETIC = (synthetic_calendars(),
              st.dates(min_value=date(2030, 11, 1), max_value=date(2031, 3, 31)))
-units = st.sampled_from([WORKING_DAYS, NATURAL_DAYS])
+units = st.sampled_from([Unit.WORKING_DAYS, Unit.NATURAL_DAYS])
 
 
 @st.composite

@@ -12,7 +12,7 @@ from functools import cache
 import pytest
 
 from service.engine.bundle import Bundle, Department, Item, Limits
-from service.engine.calendar import NATURAL_DAYS, WORKING_DAYS, WorkingCalendar
+from service.engine.calendar import Unit, WorkingCalendar
 from service.engine.deadlines import (
     DEFAULT_YELLOW_SHARE,
     Deadlines,
@@ -42,7 +42,7 @@ def due(started_on, limits, pauses=(), extension=0) -> tuple[date, date]:
     return found.committed_due, found.statutory_due
 
 
-TEN_AND_TWENTY = Limits(statutory=20, committed=10, unit=WORKING_DAYS)
+TEN_AND_TWENTY = Limits(statutory=20, committed=10, unit=Unit.WORKING_DAYS)
 
 
 # --- deadlines: working days, pauses ------------------------------------------------------------
@@ -101,7 +101,7 @@ def test_a_pause_over_the_start_day_counts_from_the_resumption():
 
 # --- deadlines: make-up working days ------------------------------------------------------------
 
-FOUR_AND_FIVE = Limits(statutory=5, committed=4, unit=WORKING_DAYS)
+FOUR_AND_FIVE = Limits(statutory=5, committed=4, unit=Unit.WORKING_DAYS)
 
 
 def test_make_up_saturday_as_the_deadline():
@@ -147,14 +147,14 @@ def test_a_pause_within_the_extended_limit_counts():
 
 
 def test_natural_days_paused_inside_the_limit():
-    limits = Limits(statutory=10, committed=10, unit=NATURAL_DAYS)
+    limits = Limits(statutory=10, committed=10, unit=Unit.NATURAL_DAYS)
     assert due(d(3, 2), limits)[0] == d(3, 12)
     # 3 counted by 3/5, 4 days stopped, 7 left from 3/9: 3/16 (a Monday).
     assert due(d(3, 2), limits, [(d(3, 5), d(3, 9))])[0] == d(3, 16)
 
 
 def test_natural_days_paused_on_the_deadline_and_resumed_on_a_saturday():
-    limits = Limits(statutory=10, committed=10, unit=NATURAL_DAYS)
+    limits = Limits(statutory=10, committed=10, unit=Unit.NATURAL_DAYS)
     assert due(d(3, 2), limits, [(d(3, 12), d(3, 14))])[0] == d(3, 16)
 
 
@@ -162,7 +162,7 @@ def test_natural_days_paused_while_the_deadline_waits_for_the_holiday_to_end():
     # 2/5 + 10 = 2/15, a holiday: due 2/24. Paused on 2/20, while the 10 days had run out but
     # the deadline still waited on the holiday; resumed 2/26. The old arithmetic added the 6
     # days: 2/21 (a holiday) -> 2/24, before the resumption.
-    limits = Limits(statutory=20, committed=10, unit=NATURAL_DAYS)
+    limits = Limits(statutory=20, committed=10, unit=Unit.NATURAL_DAYS)
     assert due(d(2, 5), limits) == (d(2, 24), d(2, 25))
     # Statutory: 15 counted by 2/20, 5 left from 2/26: 3/3.
     assert due(d(2, 5), limits, [(d(2, 20), d(2, 26))]) == (d(2, 26), d(3, 3))
@@ -170,7 +170,7 @@ def test_natural_days_paused_while_the_deadline_waits_for_the_holiday_to_end():
 
 # --- deadlines: limit 0 (即办件) -----------------------------------------------------------------
 
-ON_THE_SPOT = [Limits(statutory=0, committed=0, unit=unit) for unit in (WORKING_DAYS, NATURAL_DAYS)]
+ON_THE_SPOT = [Limits(statutory=0, committed=0, unit=unit) for unit in Unit]
 
 
 @pytest.mark.parametrize("limits", ON_THE_SPOT, ids=lambda limits: limits.unit)
@@ -198,7 +198,7 @@ def test_yellow_in_the_last_fifth_of_the_committed_limit():
 
 
 def test_yellow_at_least_on_the_last_day():
-    limits = Limits(statutory=1, committed=1, unit=WORKING_DAYS)
+    limits = Limits(statutory=1, committed=1, unit=Unit.WORKING_DAYS)
     found = deadlines(library_calendar(), d(3, 4), limits, yellow_share=DEFAULT_YELLOW_SHARE)
     assert found.yellow_on == found.committed_due == d(3, 5)
     spot = deadlines(library_calendar(), d(3, 7), ON_THE_SPOT[0])
@@ -206,7 +206,7 @@ def test_yellow_at_least_on_the_last_day():
 
 
 def test_a_pause_into_an_unpublished_year_makes_the_deadline_provisional():
-    limits = Limits(statutory=10, committed=10, unit=WORKING_DAYS)
+    limits = Limits(statutory=10, committed=10, unit=Unit.WORKING_DAYS)
     # 12/11, 12/14-12/18, 12/21-12/24.
     assert deadlines(library_calendar(), d(12, 10), limits).provisional is False
     paused = deadlines(library_calendar(), d(12, 10), limits, [(d(12, 24), d(1, 2, 2027))])
@@ -255,8 +255,8 @@ def test_a_span_resumed_before_it_began_is_refused():
 def test_merged_days_counts_each_paused_day_once(spans, working, natural):
     calendar = library_calendar()
     assert merged_days(calendar, spans) == working
-    assert merged_days(calendar, spans, WORKING_DAYS) == working
-    assert merged_days(calendar, spans, NATURAL_DAYS) == natural
+    assert merged_days(calendar, spans, Unit.WORKING_DAYS) == working
+    assert merged_days(calendar, spans, Unit.NATURAL_DAYS) == natural
 
 
 # --- level --------------------------------------------------------------------------------------
@@ -288,13 +288,13 @@ def test_level_on_the_spot():
 
 def item(code: str, committed: int, *prerequisites: str) -> Item:
     return Item(code=code, name=code, department=Department("d", "d"),
-                limits=Limits(statutory=committed, committed=committed, unit=WORKING_DAYS),
+                limits=Limits(statutory=committed, committed=committed, unit=Unit.WORKING_DAYS),
                 prerequisites=prerequisites, materials=(), fields=(), produces=(), online=True)
 
 
 # A (10) and B (5) in parallel, then C (3) after both.
 BUNDLE = Bundle(code="b", name="b", audience="person",
-                limits=Limits(statutory=20, committed=15, unit=WORKING_DAYS),
+                limits=Limits(statutory=20, committed=15, unit=Unit.WORKING_DAYS),
                 items=(item("A", 10), item("B", 5), item("C", 3, "A", "B")),
                 materials=(), form=(), digest="test")
 ACCEPTED, TODAY = d(3, 2), d(3, 4)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from marshmallow import ValidationError
 
-from service.engine.calendar import WORKING_DAYS
+from service.engine.calendar import Unit
 from service.workdays.schedules import (
     YearSchedule,
     calendar_of,
@@ -193,10 +193,10 @@ def test_calendar_of_several_schedules():
     assert calendar.is_working_day(date(2027, 2, 20))  # imported make-up Saturday
     assert not calendar.is_working_day(date(2026, 10, 1))
     # 12/31 Th, [1/1 off], 1/4 M: across the boundary, both years published.
-    deadline = calendar.deadline(date(2026, 12, 30), 2, WORKING_DAYS)
+    deadline = calendar.deadline(date(2026, 12, 30), 2, Unit.WORKING_DAYS)
     assert (deadline.due, deadline.provisional) == (date(2027, 1, 4), False)
     # 2025 is not in this calendar: a deadline from there is provisional.
-    assert calendar.deadline(date(2025, 12, 30), 2, WORKING_DAYS).provisional is True
+    assert calendar.deadline(date(2025, 12, 30), 2, Unit.WORKING_DAYS).provisional is True
 
 
 def test_calendar_of_nothing_counts_weekends_only():
@@ -204,4 +204,4 @@ def test_calendar_of_nothing_counts_weekends_only():
     assert calendar.published_years == frozenset()
     assert calendar.is_working_day(date(2026, 10, 1))  # 国庆节 unknown: a plain Thursday
     assert not calendar.is_working_day(date(2026, 10, 10))  # make-up Saturday unknown
-    assert calendar.deadline(date(2026, 3, 10), 1, WORKING_DAYS).provisional is True
+    assert calendar.deadline(date(2026, 3, 10), 1, Unit.WORKING_DAYS).provisional is True

@@ -1,18 +1,19 @@
 """The applicant's own view: open a session with number and query code, then read the
 application and supplement materials or withdraw."""
 
-from flask import request
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
+from ..access import citizens
+from ..access.policy import CITIZEN_VIEWER
+from ..access.roles import CITIZEN_TRIGGERS
 from ..applications import operations
 from ..applications.api import application_detail
 from ..applications.schemas import ApplicationSchema
 from ..core.limits import limiter
+from ..core.problems import problem
+from ..engine.actors import APPLICANT
 from ..engine.states import Trigger
-from . import citizens
-from .policy import CITIZEN_VIEWER
-from .roles import CITIZEN_TRIGGERS
 
 blp = Blueprint("citizen", __name__, url_prefix="/api/citizen",
                 description="Applicants: their own application, by number and query code")
@@ -43,26 +44,28 @@ class CitizenTransitionSchema(Schema):
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
 
-def _number_from_body() -> str:
-    body = request.get_json(silent=True)
-    return str(body.get("number", "")) if isinstance(body, dict) else ""
-
-
-def _failed(response) -> bool:
-    return response.status_code == 404
-
-
 @blp.route("/session", methods=["POST"])
 @limiter.limit(citizens.ATTEMPTS_PER_CLIENT)
-@limiter.limit(citizens.FAILURES_PER_APPLICATION, key_func=_number_from_body, deduct_when=_failed)
 @blp.arguments(SessionRequestSchema)
 @blp.response(200, SessionSchema)
 @blp.alt_response(404, description=NOT_FOUND)
-@blp.alt_response(429, description="too many attempts: wait and try again")
+@blp.alt_response(429, description="too many attempts from this client: wait as long as "
+                  "Retry-After says")
 def open_session(payload):
-    """Prove the application number and query code printed on the receipt."""
-    application = citizens.verify(payload["number"], payload["query_code"])
+    """Prove the application number and query code printed on the receipt.
+
+    A client's wrong attempts (here and on the look-up page alike) lock that client out for a
+    while, longer with each further one; the application stays open to its applicant.
+    """
+    wait = citizens.lookup_wait()
+    if wait:
+        response = problem(429, "Too Many Requests",
+                           f"too many wrong numbers or codes from here: try again in {wait} s")
+        response.headers["Retry-After"] = str(wait)
+        return response
+    application = operations.find_by_query_code(payload["number"], payload["query_code"])
     if application is None:
+        citizens.lookup_failed(payload["number"])
         abort(404, message=NOT_FOUND)
     return {"token": citizens.issue_token(application.number),
             "expires_in": citizens.TOKEN_SECONDS}
@@ -84,7 +87,7 @@ def fire_transition(payload):
     number = citizens.current_citizen()
     try:
         application = operations.fire(number, Trigger(payload["trigger"]), None,
-                                      payload["reason"], payload["data"], "citizen")
+                                      payload["reason"], payload["data"], APPLICANT)
     except operations.ApplicationNotFound:
         abort(404, message=NOT_FOUND)
     return application_detail(application, CITIZEN_VIEWER)

@@ -3,10 +3,10 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from ..core.database import utcnow
-from ..deadlines.calendar_changes import publish_year
 from ..engine.calendar import local_date
-from . import operations
-from .schedules import YearSchedule, YearScheduleSchema, schedule_from_document
+from ..workdays import operations
+from ..workdays.schedules import YearSchedule, YearScheduleSchema, schedule_from_document
+from .calendar_changes import publish_year
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/calendar",
                 description="The working-day calendar: holidays and make-up workdays (调休)")

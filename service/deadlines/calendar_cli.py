@@ -7,11 +7,11 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError
 
 from ..core.database import db, utcnow
-from ..deadlines.calendar_changes import publish_year, seed_years
 from ..engine.calendar import local_date
 from ..engine.errors import flatten_messages
-from . import operations
-from .schedules import schedule_from_document
+from ..workdays import operations
+from ..workdays.schedules import schedule_from_document
+from .calendar_changes import publish_year, seed_years
 
 calendar_cli = AppGroup("calendar", help="The holiday calendar: holidays and make-up workdays.")
 

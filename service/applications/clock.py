@@ -1,6 +1,6 @@
 """What each step of an application does to its clocks.
 
-Called by the applications' operations in the same transaction as the step. Rules (DOMAIN.md):
+Called by the applications' operations in the same transaction as the step. Rules (docs/DOMAIN.md):
 the day of acceptance does not count; a correction notice at intake issued more than 5 working
 days after receipt deems the application accepted on the day of receipt (行政许可法 art. 32);
 an item's clock starts when it opens and stops while it is paused (art. 45) or waits on the
@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ..applications.models import Application, ApplicationItem, Event, PausedSpan
 from ..core.database import db
+from ..engine.actors import SYSTEM
 from ..engine.bundle import Bundle
 from ..engine.calendar import WorkingCalendar, local_date
 from ..engine.deadlines import (
@@ -27,15 +27,18 @@ from ..engine.deadlines import (
 )
 from ..engine.machine import Step
 from ..engine.states import (
-    CORRECTION_CAUSE,
     ITEM_CLOCK_STOPPED,
     ITEM_DECIDED,
     ITEM_RUNNING,
     ApplicationState,
     AutomaticTrigger,
+    Bookkeeping,
+    ClockStop,
     ItemState,
     Trigger,
 )
+from . import events
+from .models import Application, ApplicationItem, PausedSpan
 
 CORRECTION_NOTICE_DAYS = 5  # 行政许可法 art. 32: on the spot or within five days
 # Starting a review or a pause changes no deadline: the prediction (and the calendar read it
@@ -44,10 +47,20 @@ _KEEPS_PREDICTION = frozenset({Trigger.START_REVIEW, Trigger.PAUSE})
 
 
 def overdue_items(application: Application, today: date) -> frozenset[str]:
-    """Running items past their committed deadline: too late for an extension."""
-    return frozenset(row.item_code for row in application.items
-                     if row.state in ITEM_RUNNING and row.committed_due is not None
-                     and row.committed_due < today)
+    """Items past their committed deadline, too late for an extension: running ones, and
+    stopped ones whose pause began after the deadline (a pause cannot make them on time)."""
+    late = {row.item_code for row in application.items
+            if row.state in ITEM_RUNNING and row.committed_due is not None
+            and row.committed_due < today}
+    stopped = {row.id: row for row in application.items
+               if row.state in ITEM_CLOCK_STOPPED and row.committed_due is not None
+               and row.committed_due < today}
+    if stopped:
+        pauses = db.session.execute(select(PausedSpan.item_id, PausedSpan.started_on).where(
+            PausedSpan.item_id.in_(list(stopped)), PausedSpan.ended_on.is_(None)))
+        late |= {stopped[item_id].item_code for item_id, paused_on in pauses
+                 if paused_on > stopped[item_id].committed_due}
+    return frozenset(late)
 
 
 class Clock:
@@ -104,9 +117,9 @@ class Clock:
             # notice moves back to receipt); the others from the day their turn came.
             row.clock_started_on = (self.application.accepted_on if not item.prerequisites
                                     else self.today)
-            self._set_item_deadlines(row)
+            self._set_item_deadlines(row, pauses=())
         elif step.to_state in ITEM_CLOCK_STOPPED and step.from_state not in ITEM_CLOCK_STOPPED:
-            cause = data["cause"] if step.trigger == Trigger.PAUSE else CORRECTION_CAUSE
+            cause = data["cause"] if step.trigger == Trigger.PAUSE else ClockStop.CORRECTION
             db.session.add(PausedSpan(application_id=self.application.id, item_id=row.id,
                                       cause=cause, note=reason, started_at=self.now,
                                       started_on=self.today))
@@ -137,11 +150,20 @@ class Clock:
         rows = [self.application, *self.application.items]
         return [(row.committed_due, row.statutory_due, row.due_provisional) for row in rows]
 
-    def _set_item_deadlines(self, row: ApplicationItem) -> None:
+    def _ended_pauses(self, item_id: int | None = None) -> list[tuple[date, date]]:
+        """The ended pauses of one item, or of every item of the application."""
+        query = select(PausedSpan.started_on, PausedSpan.ended_on).where(
+            PausedSpan.application_id == self.application.id, PausedSpan.ended_on.is_not(None))
+        if item_id is not None:
+            query = query.where(PausedSpan.item_id == item_id)
+        return [tuple(span) for span in db.session.execute(query)]
+
+    def _set_item_deadlines(self, row: ApplicationItem,
+                            pauses: list[tuple[date, date]] | None = None) -> None:
         found = deadlines(self.calendar, row.clock_started_on,
                           self.bundle.item(row.item_code).limits,
-                          paused=row.paused_days, extension=row.extension_days,
-                          yellow_share=self.yellow_share)
+                          pauses=self._ended_pauses(row.id) if pauses is None else pauses,
+                          extension=row.extension_days, yellow_share=self.yellow_share)
         row.committed_due, row.statutory_due = found.committed_due, found.statutory_due
         row.yellow_on, row.due_provisional = found.yellow_on, found.provisional
 
@@ -149,14 +171,10 @@ class Clock:
         application = self.application
         if application.accepted_on is None:
             return
-        spans = db.session.execute(
-            select(PausedSpan.started_on, PausedSpan.ended_on)
-            .where(PausedSpan.application_id == application.id,
-                   PausedSpan.ended_on.is_not(None))).all()
-        application.paused_days = merged_days(self.calendar, [tuple(span) for span in spans],
-                                              self.bundle.limits.unit)
+        pauses = self._ended_pauses()
+        application.paused_days = merged_days(self.calendar, pauses, self.bundle.limits.unit)
         found = deadlines(self.calendar, application.accepted_on, self.bundle.limits,
-                          paused=application.paused_days, yellow_share=self.yellow_share)
+                          pauses=pauses, yellow_share=self.yellow_share)
         application.committed_due, application.statutory_due = (found.committed_due,
                                                                  found.statutory_due)
         application.yellow_on, application.due_provisional = found.yellow_on, found.provisional
@@ -189,10 +207,8 @@ def refresh_running_deadlines(since: date, now: datetime,
         if clock.refresh():
             moved += 1
             application.updated_at = now
-            db.session.add(Event(application_id=application.id, item_code=None,
-                                 trigger="recompute_deadlines", from_state=application.state,
-                                 to_state=application.state, actor="system",
-                                 reason=f"holiday calendar changed from {since.isoformat()}",
-                                 data={}, created_at=now))
+            events.record(application.id, Bookkeeping.RECOMPUTE_DEADLINES, SYSTEM, now,
+                          from_state=application.state, to_state=application.state,
+                          reason=f"holiday calendar changed from {since.isoformat()}")
     db.session.flush()
     return moved

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..applications.models import Application, ApplicationItem, PausedSpan
 from ..core.database import utcnow
 from ..engine.calendar import local_date
 from ..engine.deadlines import level
 from ..engine.states import ITEM_CLOCK_STOPPED, ITEM_DECIDED, ITEM_RUNNING, ApplicationState
+from .models import Application, ApplicationItem, PausedSpan
 
 _FINISHED = (ApplicationState.CONCLUDED, ApplicationState.DELIVERED)
 
