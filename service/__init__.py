@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from importlib import import_module
 
     from .access.actors import current_actor
-    from .core import api_docs, i18n, problems, security, transaction
+    from .core import api_docs, i18n, problems, proxies, security, transaction
     from .core.database import db, migrate
     from .core.limits import limiter
 
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api_docs.init_app(app)
     problems.init_app(app)
     transaction.init_app(app, caller=current_actor)
+    proxies.init_app(app)  # the client's address as the trusted proxies saw it
     return app
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import delete
 from werkzeug.security import generate_password_hash
 
 from service import create_app
+from service.access import attempts
 from service.access.models import User, UserDepartment
 from service.access.operations import PASSWORD_METHOD, issue_token
 from service.access.roles import Role
@@ -134,6 +135,7 @@ def app(session_app):
     """The app on the session's database, emptied after the test."""
     yield session_app
     limiter.reset()
+    attempts.reset(session_app)
     with session_app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -7,9 +7,17 @@ from ..core.database import db
 from ..core.limits import limiter
 from ..core.redirects import local_path
 from . import operations
+from .attempts import DAY, MINUTE, Backoff, attempts, client
 from .forms import EmptyForm, LoginForm, TokenForm
 
 bp = Blueprint("pages", __name__)
+
+# Wrong passwords, per client and per account whatever the client: people choose passwords that
+# can be guessed, so an account needs a limit of its own. Anyone can run up an account's count,
+# so its lockout stays short; a sign-in with the right password clears it.
+LOGIN_FAILURES_PER_CLIENT = Backoff("login-client", free=10, first=MINUTE, longest=DAY)
+LOGIN_FAILURES_PER_ACCOUNT = Backoff("login-account", free=5, first=MINUTE, longest=15 * MINUTE)
+WRONG = "用户名或密码不正确 / Wrong username or password"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -17,11 +25,22 @@ bp = Blueprint("pages", __name__)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        counts, who = attempts(), client()
+        account = form.username.data.strip().casefold()
+        wait = max(counts.wait(LOGIN_FAILURES_PER_CLIENT, who),
+                   counts.wait(LOGIN_FAILURES_PER_ACCOUNT, account))
+        if wait:  # the password is not even checked, and the words are the same
+            form.password.errors.append(WRONG)
+            return render_template("access/login.html", form=form), 429, {
+                "Retry-After": str(wait)}
         user = operations.authenticate(form.username.data, form.password.data)
         if user is not None:
+            counts.forget(LOGIN_FAILURES_PER_ACCOUNT, account)
             login_user(user)
             return redirect(local_path(request.args.get("next"), url_for("pages.account")))
-        form.password.errors.append("用户名或密码不正确 / Wrong username or password")
+        counts.fail(LOGIN_FAILURES_PER_CLIENT, who)
+        counts.fail(LOGIN_FAILURES_PER_ACCOUNT, account)
+        form.password.errors.append(WRONG)
     return render_template("access/login.html", form=form), (
         422 if request.method == "POST" else 200)
 

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    g,
     make_response,
     redirect,
     render_template,
@@ -15,18 +14,19 @@ from flask_babel import gettext as _
 
 from ..access.citizens import (
     ATTEMPTS_PER_CLIENT,
-    FAILURES_PER_APPLICATION,
     SESSION_KEY,
     current_citizen,
+    lookup_failed,
+    lookup_wait,
     number_from_link,
-    verify,
+    read_receipt_token,
 )
 from ..applications import operations as applications
+from ..applications.ratings import RatingRefused, rate
 from ..core.limits import limiter
 from ..core.redirects import local_path
 from .forms import LookupForm, RatingForm
-from .operations import RatingRefused, rate
-from .receipts import qr_svg, read_receipt_token, status_link
+from .receipts import qr_svg, status_link
 from .status import status_of
 
 bp = Blueprint("portal", __name__, template_folder="templates")
@@ -35,28 +35,27 @@ LANGUAGES = ("zh", "en")
 PREFERENCE_SECONDS = 365 * 24 * 3600
 
 
-def _number_from_form() -> str:
-    return request.form.get("number", "").strip()
-
-
-def _lookup_failed(response) -> bool:
-    return g.get("lookup_failed", False)
-
-
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(ATTEMPTS_PER_CLIENT, methods=["POST"])
-@limiter.limit(FAILURES_PER_APPLICATION, methods=["POST"], key_func=_number_from_form,
-               deduct_when=_lookup_failed)
 def lookup():
+    """Number and query code open the status page; wrong ones count against this client, with
+    the API's look-ups (access/citizens.py)."""
     form = LookupForm()
     if form.validate_on_submit():
-        application = verify(form.number.data.strip(), form.query_code.data)
+        wait = lookup_wait()
+        if wait:
+            form.query_code.errors.append(
+                _("尝试次数过多，请 %(minutes)d 分钟后再试", minutes=-(-wait // 60)))
+            return render_template("portal/lookup.html", form=form), 429, {
+                "Retry-After": str(wait)}
+        number = form.number.data.strip()
+        application = applications.find_by_query_code(number, form.query_code.data)
         if application is not None:
             session[SESSION_KEY] = application.number
             return redirect(url_for("portal.status"))
+        lookup_failed(number)
         # The same words for a wrong number and a wrong code: nothing to learn from them.
         form.query_code.errors.append(_("申请编号或查询码不正确，请核对回执后重试"))
-        g.lookup_failed = True
     # Pages answer a form with errors with 200, re-rendered: browsers treat a 4xx page as a
     # failed load (and some apps' webviews show their own error instead).
     return render_template("portal/lookup.html", form=form)
