@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from importlib import import_module
 
-    from .access.actors import current_actor
+    from .access.policy import requester
     from .core import api_docs, i18n, problems, proxies, security, transaction
     from .core.database import db, migrate
     from .core.limits import limiter
@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     api_docs.init_app(app)
     problems.init_app(app)
-    transaction.init_app(app, caller=current_actor)
+    transaction.init_app(app, caller=requester)
     proxies.init_app(app)  # the client's address as the trusted proxies saw it
     return app
 

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from ..core.problems import problem
 from ..engine.states import Trigger
+from .attempts import client
 from .citizens import current_citizen
 from .roles import (
     CLERK_TRIGGERS,
@@ -166,3 +167,16 @@ def viewer_of(user) -> Viewer:
     departments = None if sees_everything(user) else user.department_codes
     return Viewer(departments=departments, personal_data=sees_personal_data(user),
                   staff_names=True)
+
+
+def requester() -> str:
+    """Who sends this request, for what is theirs alone (an ``Idempotency-Key``'s answer): a
+    member of staff by user id, an applicant who proved their number by that number, anyone
+    else by the client's address."""
+    user = acting_user()
+    if user is not None:
+        return f"staff:{user.id}"
+    number = current_citizen()
+    if number is not None:
+        return f"applicant:{number}"
+    return f"anonymous:{client()}"

@@ -14,7 +14,8 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_app(app, caller) -> None:
-    """``caller()`` names who sends the request: an idempotency key is theirs alone."""
+    """``caller()`` names who sends the request (``str()`` of it is used): an idempotency key is
+    theirs alone."""
     app.extensions["idempotency_caller"] = caller
     app.before_request(idempotency.check_request)
 
@@ -23,7 +24,7 @@ def init_app(app, caller) -> None:
         if request.method in _SAFE_METHODS or response.status_code >= 400:
             db.session.rollback()
             return response
-        key = request.headers.get(idempotency.HEADER)
+        key = idempotency.pending_key()
         try:
             idempotency.remember(response)
             db.session.commit()
