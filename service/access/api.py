@@ -95,10 +95,13 @@ def get_user(user_id):
 @users_blp.arguments(UserUpdateSchema)
 @users_blp.response(200, UserSchema)
 def update_user(payload, user_id):
-    """Deactivate (or reactivate) an account: its tokens stop working with it."""
+    """Deactivate (or reactivate) an account: its tokens stop working with it. The last active
+    administrator cannot be deactivated (409)."""
     user = _user_or_404(user_id)
-    user.active = payload["active"]
-    return user
+    try:
+        return operations.set_active(user, payload["active"])
+    except operations.LastAdministrator as refused:
+        abort(409, message=f"{refused}: make another administrator first")
 
 
 @tokens_blp.route("")

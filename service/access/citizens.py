@@ -65,13 +65,21 @@ def number_from_link(token: str) -> str | None:
         return None
 
 
+def bearer_token() -> str | None:
+    """The credentials of an ``Authorization: Bearer …`` header. The scheme is case-insensitive
+    (RFC 9110, 11.1): ``bearer`` and ``BEARER`` are the same."""
+    authorization = request.authorization
+    if authorization is None or authorization.type != "bearer":
+        return None
+    return authorization.token or None
+
+
 def current_citizen() -> str | None:
     """The application number the requesting applicant has proved, if any."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer " + TOKEN_PREFIX):
+    token = bearer_token()
+    if token is not None and token.startswith(TOKEN_PREFIX):
         try:
-            return _serializer("api").loads(header[len("Bearer " + TOKEN_PREFIX):],
-                                            max_age=TOKEN_SECONDS)
+            return _serializer("api").loads(token[len(TOKEN_PREFIX):], max_age=TOKEN_SECONDS)
         except BadSignature:
             return None
     if not request.path.startswith("/api/"):

@@ -7,6 +7,7 @@ from flask_login import LoginManager
 
 from ..core.database import db
 from .citizens import TOKEN_PREFIX as CITIZEN_PREFIX
+from .citizens import bearer_token
 from .models import User
 from .operations import user_for_token
 
@@ -23,10 +24,10 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.request_loader
 def load_user_from_token(request) -> User | None:
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer ") or header.startswith("Bearer " + CITIZEN_PREFIX):
+    token = bearer_token()
+    if token is None or token.startswith(CITIZEN_PREFIX):
         return None
-    user = user_for_token(header[len("Bearer "):].strip())
+    user = user_for_token(token)
     if user is not None:
         g.authenticated_by = "token"
     return user

@@ -48,6 +48,27 @@ def create_user(*, username: str, display_name: str, password: str, role: Role,
     return user
 
 
+class LastAdministrator(Exception):
+    """Nobody would be left to manage the accounts."""
+
+
+def set_active(user: User, active: bool) -> User:
+    """Deactivate or reactivate an account; raises LastAdministrator rather than deactivate the
+    last active administrator."""
+    if not active and user.role == Role.ADMIN:
+        # Every active administrator's row (the user's too, in one order) stays locked until the
+        # commit: two of them deactivating each other at once are serialized, and the second
+        # sees the first's change.
+        admins = db.session.scalars(select(User.id).where(
+            User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+            .with_for_update()).all()
+        if not set(admins) - {user.id}:
+            raise LastAdministrator(f"{user.username} is the last active administrator")
+    user.active = active
+    db.session.flush()
+    return user
+
+
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.username == username))
     # Check a hash even for an unknown user, so that timing does not tell who exists.

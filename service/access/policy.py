@@ -40,6 +40,7 @@ PUBLIC = Rule(public=True)
 ANY_STAFF = Rule(roles=STAFF)
 WORKERS = Rule(roles=frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR}))
 ADMIN = Rule(roles=frozenset({Role.ADMIN}))
+CLERK_ONLY = Rule(roles=frozenset({Role.CLERK}))
 BOARD = Rule(roles=frozenset({Role.SUPERVISOR, Role.ADMIN}))
 CITIZEN = Rule(citizen=True)
 
@@ -60,6 +61,13 @@ RULES: dict[str, Rule] = {
     "applications.get_application": WORKERS,
     "applications.get_transitions": WORKERS,
     "applications.fire_transition": WORKERS,
+    # Drafts are the window's: a clerk saves an applicant's application to finish later.
+    "drafts.list_drafts": CLERK_ONLY,
+    "drafts.create_draft": CLERK_ONLY,
+    "drafts.get_draft": CLERK_ONLY,
+    "drafts.put_draft": CLERK_ONLY,
+    "drafts.delete_draft": CLERK_ONLY,
+    "drafts.submit_draft": CLERK_ONLY,
     "overdue.list_overdue": BOARD,
     "stats.get_stats": BOARD,
     "calendar.status": ADMIN,
@@ -89,6 +97,16 @@ RULES: dict[str, Rule] = {
     "pages.create_token": ANY_STAFF,
     "pages.revoke_token": ANY_STAFF,
 }
+
+# Responses that show a secret (a query code, a receipt's link to it, a new token): never kept by
+# a browser's history or cache, nor by a proxy. Idempotent replays of them are covered too.
+NO_STORE = frozenset({
+    "applications.create_application",
+    "tokens.create_token",
+    "citizen.open_session",
+    "portal.receipt",
+    "pages.create_token",
+})
 
 
 def check_access():
@@ -167,6 +185,13 @@ def viewer_of(user) -> Viewer:
     departments = None if sees_everything(user) else user.department_codes
     return Viewer(departments=departments, personal_data=sees_personal_data(user),
                   staff_names=True)
+
+
+def no_store(response):
+    """after_request: ``Cache-Control: no-store`` on the responses that show a secret."""
+    if request.endpoint in NO_STORE:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def requester() -> str:
