@@ -11,6 +11,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # Set in create_app when DATABASE_URL is absent: an SQLite file in the instance folder.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    # A pooled connection the server closed (a restart, an idle timeout) is replaced, not used.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", PROJECT_ROOT / "workflows"))
     DEMO_DATA_ALLOWED = True
     # An item turns yellow in this last share of its committed limit (and always on its last day).
@@ -31,6 +33,12 @@ class Config:
 
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis down: each worker counts in memory (a warning is logged, /healthz says degraded)
+    # rather than answering 500; a dead host costs a second, not a hung worker.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = ({"socket_connect_timeout": 1, "socket_timeout": 1}
+                                 if RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://"))
+                                 else {})
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies in front of the app that append to X-Forwarded-For (core/proxies.py).
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))

@@ -3,7 +3,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.database import db, utcnow
-from ..core.problems import problem
+from ..core.limits import storage_state
+from ..core.problems import RETRY_AFTER_SECONDS, problem
 from ..engine.calendar import local_date
 from ..workdays.operations import missing_years
 
@@ -16,10 +17,21 @@ def healthz():
 
     ``calendar.missing_years`` names the years deadlines may reach without a published holiday
     schedule (next year's from 1 November): those deadlines are provisional until imported.
+    With a shared rate-limit storage (Redis), ``rate_limits`` says whether it answers; when it
+    does not, the status is ``degraded`` (still 200: each worker counts in memory meanwhile,
+    and taking every worker out of the balancer would be worse).
     """
     try:
         db.session.execute(text("SELECT 1"))
         missing = missing_years(local_date(utcnow()))
     except SQLAlchemyError as error:
-        return problem(503, "Database unavailable", type(error).__name__)
-    return jsonify(status="ok", database="ok", calendar={"missing_years": missing})
+        response = problem(503, "Database unavailable", type(error).__name__)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    body = {"status": "ok", "database": "ok", "calendar": {"missing_years": missing}}
+    rate_limits = storage_state()
+    if rate_limits is not None:
+        body["rate_limits"] = rate_limits
+        if rate_limits != "ok":
+            body["status"] = "degraded"
+    return jsonify(body)

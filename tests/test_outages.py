@@ -1,0 +1,116 @@
+"""What the service answers when what it stands on fails: a 503 with Retry-After when the
+database is down (a page, or a problem document on the API), a fresh connection in place of one
+the server closed, and rate limits counted in memory while Redis is unreachable."""
+
+import logging
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from service.access.citizens import SESSION_KEY
+from service.core.database import db
+from service.core.limits import limiter
+from tests.conftest import POSTGRES_URL, make_app, postgresql_only
+from tests.factories import application_payload
+
+PROBLEM = "application/problem+json"
+UNREACHABLE = {
+    "postgresql": "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=1",
+    "sqlite": "sqlite:////nonexistent-directory/onething.sqlite3",
+}
+
+
+@pytest.mark.parametrize("kind", UNREACHABLE)
+def test_a_database_down_is_a_503_with_retry_after(kind):
+    down = make_app(UNREACHABLE[kind])
+    client = down.test_client()
+    api = client.get("/api/bundles")
+    token = client.get("/api/applications", headers={"Authorization": "Bearer not-checkable"})
+    health = client.get("/healthz")
+    for response in (api, token, health):
+        assert response.status_code == 503 and response.mimetype == PROBLEM
+        assert int(response.headers["Retry-After"]) > 0
+    assert api.get_json()["type"] == "urn:onething:problem:database-unavailable"
+    with client.session_transaction() as session:
+        session[SESSION_KEY] = "20261126000001"  # an applicant's status page reads the database
+    page = client.get("/status")
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert int(page.headers["Retry-After"]) > 0
+    assert "系统暂时无法服务" in page.get_data(as_text=True)
+
+
+def test_a_statement_the_database_refuses_is_still_a_bug(tmp_path):
+    """An empty SQLite file has no tables: that is no outage to wait out."""
+    empty = make_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    with pytest.raises(OperationalError, match="no such table"):
+        empty.test_client().get("/api/bundles")
+    with empty.app_context():
+        db.engine.dispose()
+
+
+@postgresql_only
+def test_a_pooled_connection_the_server_closed_is_replaced(database_url, app):
+    fresh = make_app(database_url)  # its own pool
+    client = fresh.test_client()
+    assert client.get("/api/bundles").status_code == 200
+    with fresh.app_context():
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))  # the pooled connection
+        db.session.remove()
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+    assert client.get("/api/bundles").status_code == 200
+    with fresh.app_context():
+        assert db.session.scalar(text("SELECT pg_backend_pid()")) != pid
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def redis_at(database_url, app):
+    """An app whose rate limits are counted in Redis at the given URI. The limiter is one
+    object for every app: its storage goes back to memory afterwards."""
+    made = []
+
+    def make(uri: str):
+        made.append(make_app(database_url, RATELIMIT_STORAGE_URI=uri))
+        return made[-1]
+
+    yield make
+    for each in made:
+        with each.app_context():
+            db.engine.dispose()
+    make_app(database_url)
+    limiter._storage_dead = False  # Flask-Limiter would notice only at its next storage check
+
+
+def test_redis_down_limits_in_memory_and_healthz_says_degraded(client, app, redis_at, caplog):
+    down = redis_at("redis://127.0.0.1:1/0")
+    anonymous = down.test_client()
+    with caplog.at_level(logging.WARNING, logger="flask-limiter"):
+        created = anonymous.post("/api/applications",
+                                 json=application_payload(app, channel="online"))
+    assert created.status_code == 201, created.get_json()
+    assert "falling back to in-memory storage" in caplog.text
+    assert created.headers["X-RateLimit-Limit"]  # still counted, in this worker's memory
+    health = anonymous.get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json()["status"] == "degraded"
+    assert health.get_json()["rate_limits"] == "unreachable"
+
+
+def test_redis_down_the_applicants_look_up_still_answers(client, app, redis_at):
+    created = client.post("/api/applications", json=application_payload(app)).get_json()
+    anonymous = redis_at("redis://127.0.0.1:1/0").test_client()
+    for query_code in ("WRONGWRONG", created["query_code"]):
+        response = anonymous.post("/api/citizen/session", json={
+            "number": created["number"], "query_code": query_code})
+        assert response.status_code < 500
+    assert response.status_code == 200
+
+
+def test_healthz_reports_a_reachable_redis(app, redis_at):
+    up = redis_at("redis://127.0.0.1:6379/0")
+    body = up.test_client().get("/healthz").get_json()
+    assert (body["status"], body["rate_limits"]) == ("ok", "ok")
