@@ -6,7 +6,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from .core.config import DEVELOPMENT_SECRET_KEY, PROJECT_ROOT, Config, ProductionConfig
+from .core.config import (
+    DEVELOPMENT_SECRET_KEY,
+    MIN_SECRET_KEY_BYTES,
+    PROJECT_ROOT,
+    Config,
+    ProductionConfig,
+)
 
 # Each feature registers its blueprints, commands and hooks itself; access comes first, so its
 # check runs before anything else a request triggers.
@@ -20,8 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(ProductionConfig if production else Config)
     if test_config:
         app.config.update(test_config)
-    if production and app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
-        raise RuntimeError("set SECRET_KEY: the production configuration has no default")
+    if production and (app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
+                       or len(str(app.config["SECRET_KEY"]).encode()) < MIN_SECRET_KEY_BYTES):
+        raise RuntimeError(f"set SECRET_KEY to {MIN_SECRET_KEY_BYTES} random bytes or more: "
+                           "the production configuration has no default")
     _configure_database_url(app)
     app.json.ensure_ascii = False  # Chinese stays readable in every response
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -30,10 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from importlib import import_module
 
     from .access.policy import requester
-    from .core import api_docs, i18n, problems, proxies, security, transaction
+    from .core import api_docs, i18n, input_guard, problems, proxies, security, transaction
     from .core.database import db, migrate
     from .core.limits import limiter
 
+    input_guard.init_app(app)  # first: no hook or view sees what it refuses
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     api = problems.ProblemApi(app)

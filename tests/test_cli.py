@@ -39,7 +39,7 @@ def test_demo_seed_creates_applications_in_different_states_once(runner, app, co
 
 def test_demo_seed_refuses_in_production(database_url, monkeypatch):
     monkeypatch.setenv("ONETHING_ENV", "production")
-    production = make_app(database_url, SECRET_KEY="a-real-secret")
+    production = make_app(database_url, SECRET_KEY="a-real-secret-for-tests-of-32-bytes")
     result = production.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code != 0
     assert "production" in result.output

@@ -32,7 +32,8 @@ class UserCreateSchema(Schema):
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf([role.value for role in Role]))
-    departments = fields.List(fields.String(), load_default=list)
+    departments = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                              load_default=list)
 
 
 class UserUpdateSchema(Schema):
@@ -56,7 +57,7 @@ class TokenCreateSchema(Schema):
         unknown = RAISE
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
+    days = fields.Integer(load_default=90, strict=True, validate=validate.Range(min=1, max=366))
 
 
 class TokenCreatedSchema(TokenSchema):

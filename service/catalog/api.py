@@ -2,6 +2,7 @@ from flask import Response
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
+from ..core.bounds import POSITIVE
 from . import operations
 
 blp = Blueprint("bundles", __name__, url_prefix="/api/bundles",
@@ -65,7 +66,8 @@ class BundleSchema(BundleSummarySchema):
 
 
 class VersionQuerySchema(Schema):
-    version = fields.Integer(metadata={"description": "a published version; the latest if absent"})
+    version = fields.Integer(validate=POSITIVE, metadata={
+        "description": "a published version; the latest if absent"})
 
 
 def _present(version) -> dict:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
+MIN_SECRET_KEY_BYTES = 32  # it signs sessions, citizens' tokens and receipt links
 
 
 class Config:
@@ -13,6 +14,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     # A pooled connection the server closed (a restart, an idle timeout) is replaced, not used.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Requests: a body is read only up to this size (413 beyond), JSON only to this depth (400).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024))
+    MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
     WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", PROJECT_ROOT / "workflows"))
     DEMO_DATA_ALLOWED = True
     # An item turns yellow in this last share of its committed limit (and always on its last day).

@@ -17,8 +17,8 @@ class OverdueQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    department = fields.String()
-    bundle = fields.String()
+    department = fields.String(validate=validate.Length(min=1, max=64))
+    bundle = fields.String(validate=validate.Length(min=1, max=64))
     level = fields.String(validate=validate.OneOf(board.LEVELS), metadata={
         "description": "yellow: near the committed deadline; red: past it; statutory: past "
                        "the statutory deadline"})

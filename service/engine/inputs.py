@@ -100,7 +100,7 @@ class _Pause(_NoData):
 
 class _Extension(_NoData):
     # The approver is whoever fires it (a department's supervisor): the event's actor.
-    days = fields.Integer(required=True, validate=validate.Range(min=1))
+    days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
 
 
 _DATA_SCHEMAS = {

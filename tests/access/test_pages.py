@@ -237,7 +237,7 @@ def test_signed_in_responses_and_redirects_carry_security_headers(browser):
 @pytest.fixture
 def production(database_url, monkeypatch, staff):
     monkeypatch.setenv("ONETHING_ENV", "production")
-    production = make_app(database_url, SECRET_KEY="a-real-secret-for-tests")
+    production = make_app(database_url, SECRET_KEY="a-real-secret-for-tests-of-32-bytes")
     yield production
     with production.app_context():
         db.engine.dispose()
