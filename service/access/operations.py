@@ -14,6 +14,7 @@ from ..catalog.models import Department
 from ..core.database import db, utcnow
 from .models import ApiToken, User, UserDepartment
 from .roles import DEPARTMENT_ROLES, Role
+from .usernames import username_problems
 
 TOKEN_PREFIX = "ot_"
 # werkzeug's scrypt (n=2^15, r=8, p=1): a memory-hard hash for passwords people choose.
@@ -25,7 +26,9 @@ def create_user(*, username: str, display_name: str, password: str, role: Role,
                 departments: list[str] = ()) -> User:
     """Raises ValidationError keyed by the offending field."""
     errors: dict = {}
-    if db.session.scalar(select(User.id).where(User.username == username)):
+    if username_problems(username):
+        errors["username"] = username_problems(username)
+    elif db.session.scalar(select(User.id).where(User.username == username)):
         errors["username"] = [f"{username!r} is taken"]
     if len(password) < 10:
         errors["password"] = ["at least 10 characters"]
