@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, Enum, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -41,6 +41,14 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def enum_text(enum, length: int, name: str | None = None) -> Enum:
+    """A column of ``enum``'s values as text, read back as its members, with the CHECK
+    constraint of its values (named ``ck_<table>_<name>``, ``name`` defaulting to the column's)."""
+    return Enum(enum, native_enum=False, create_constraint=True, length=length, name=name,
+                values_callable=lambda members: [member.value for member in members],
+                validate_strings=True)
 
 
 def utcnow() -> datetime:
