@@ -5,6 +5,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from ..access.policy import viewer_of
 from ..core.database import utcnow
 from ..engine.calendar import local_date
+from ..engine.states import WARNINGS, Level
 from ..workdays.operations import calendar_for_years
 from . import board
 from .sweep import level_on
@@ -19,7 +20,7 @@ class OverdueQuerySchema(Schema):
 
     department = fields.String(validate=validate.Length(min=1, max=64))
     bundle = fields.String(validate=validate.Length(min=1, max=64))
-    level = fields.String(validate=validate.OneOf(board.LEVELS), metadata={
+    level = fields.String(validate=validate.OneOf([level.value for level in WARNINGS]), metadata={
         "description": "yellow: near the committed deadline; red: past it; statutory: past "
                        "the statutory deadline"})
 
@@ -62,8 +63,8 @@ def list_overdue(filters, pagination_parameters):
         {
             "application": number, "bundle": bundle_code, "item": row.item_code,
             "department": row.department_code, "state": row.state,
-            "level": "red" if row.committed_due < today else "yellow",
-            "statutory_overdue": level_on(row, today) == "statutory",
+            "level": Level.RED if row.committed_due < today else Level.YELLOW,
+            "statutory_overdue": level_on(row, today) == Level.STATUTORY,
             "committed_due": row.committed_due, "statutory_due": row.statutory_due,
             "working_days_late": calendar.count_working_days(row.committed_due, today),
             "provisional": row.due_provisional,
