@@ -116,8 +116,9 @@ _NO_DATA = _NoData()
 
 
 def check_trigger_input(bundle: Bundle, trigger: Trigger, item: str | None, reason: str | None,
-                        data: dict) -> dict:
-    """The trigger's data, checked against what the trigger needs on this bundle.
+                        data: dict, extended: int = 0) -> dict:
+    """The trigger's data, checked against what the trigger needs on this bundle; ``extended``
+    is what the item's earlier extensions granted (the statutory cap is on their sum).
 
     Raises:
         InvalidTriggerInput: keyed by ``item``, ``reason`` or ``data.<field>``.
@@ -149,9 +150,10 @@ def check_trigger_input(bundle: Bundle, trigger: Trigger, item: str | None, reas
             errors.setdefault("data", {})[key] = unknown
     if trigger == Trigger.EXTEND and item in bundle.item_codes and "days" in cleaned:
         allowed = bundle.item(item).limits.extension
-        if cleaned["days"] > allowed:
+        if extended + cleaned["days"] > allowed:
             errors.setdefault("data", {})["days"] = [
-                f"at most {allowed} days for this item (its statutory extension)"]
+                f"at most {allowed} days in all for this item (its statutory extension); "
+                f"{extended} granted already"]
     if errors:
         raise InvalidTriggerInput(errors)
     return cleaned
