@@ -1,4 +1,5 @@
-"""gunicorn settings. Sync workers, one per core: the hot path is Python CPU (docs/PERFORMANCE.md)."""
+"""gunicorn settings. Sync workers, one per core: the hot path is Python CPU
+(docs/PERFORMANCE.md)."""
 
 import multiprocessing
 import os
