@@ -4,6 +4,7 @@ from stdnum.cn import ric, uscc
 
 from ..engine.bundle import Bundle
 from ..engine.states import ApplicantKind
+from ..engine.terms import FieldType
 
 _TEXT = {
     "child_name": "李小满", "birth_institution": "县人民医院", "father_name": "李明",
@@ -25,19 +26,31 @@ def credit_code(serial: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def answers_for(bundle: Bundle) -> dict:
+def answers_for(bundle: Bundle, serial: int = 1) -> dict:
+    """An answer to every field of the bundle's form, valid for its type."""
     answers = {}
     for field in bundle.form:
-        if field.type == "date":
-            answers[field.code] = "2026-11-20"
-        elif field.type == "number":
-            answers[field.code] = 60
-        elif field.type == "boolean":
-            answers[field.code] = False
-        elif field.type == "choice":
-            answers[field.code] = field.choices[0]
-        else:
-            answers[field.code] = _TEXT.get(field.code, f"{field.label}（示例）")
+        match field.type:
+            case FieldType.DATE:
+                answers[field.code] = "2026-11-20"
+            case FieldType.NUMBER:
+                answers[field.code] = 60
+            case FieldType.BOOLEAN:
+                answers[field.code] = False
+            case FieldType.CHOICE:
+                answers[field.code] = field.choices[0]
+            case FieldType.RESIDENT_ID:
+                answers[field.code] = resident_id(serial, birth="19850612")
+            case FieldType.CREDIT_CODE:
+                answers[field.code] = credit_code(serial)
+            case FieldType.MOBILE:
+                answers[field.code] = f"138{serial % 100_000_000:08d}"
+            case FieldType.MONEY:
+                answers[field.code] = "3000.00"
+            case FieldType.ADDRESS:
+                answers[field.code] = _TEXT.get(field.code, "城关镇人民路18号")
+            case _:
+                answers[field.code] = _TEXT.get(field.code, f"{field.label}（示例）")
     return answers
 
 

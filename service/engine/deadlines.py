@@ -26,7 +26,7 @@ DEFAULT_YELLOW_SHARE = 0.2  # yellow in the last 20% of the limit, and at least 
 @dataclass(frozen=True)
 class Deadlines:
     committed_due: date
-    statutory_due: date
+    statutory_due: date | None  # None: a service commitment, with no statutory limit
     yellow_on: date  # from this day on, the warning level is yellow
     provisional: bool
 
@@ -34,7 +34,8 @@ class Deadlines:
 def deadlines(calendar: WorkingCalendar, started_on: date, limits: Limits,
               pauses: Iterable[Span] = (), extension: int = 0,
               yellow_share: float = DEFAULT_YELLOW_SHARE) -> Deadlines:
-    """Committed and statutory deadlines of a limit started on ``started_on``.
+    """Committed and statutory deadlines of a limit started on ``started_on``; no statutory
+    deadline for a limit without a statutory limit.
 
     Args:
         pauses: ended pauses ``(paused_on, resumed_on)``, in any order, possibly overlapping
@@ -45,11 +46,12 @@ def deadlines(calendar: WorkingCalendar, started_on: date, limits: Limits,
     """
     spans = _after_start(started_on, merged_spans(pauses))
     committed = _due(calendar, started_on, limits.committed + extension, limits.unit, spans)
-    statutory = _due(calendar, started_on, limits.statutory + extension, limits.unit, spans)
+    statutory = (None if limits.statutory is None else
+                 _due(calendar, started_on, limits.statutory + extension, limits.unit, spans))
     window = max(math.ceil(limits.committed * yellow_share), 1)
     yellow_on = max(calendar.before(committed, window - 1, limits.unit), started_on)
-    return Deadlines(committed, statutory, yellow_on,
-                     calendar.is_provisional(started_on, max(committed, statutory)))
+    last = committed if statutory is None else max(committed, statutory)
+    return Deadlines(committed, statutory, yellow_on, calendar.is_provisional(started_on, last))
 
 
 def _after_start(started_on: date, spans: list[Span]) -> list[Span]:

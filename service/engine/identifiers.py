@@ -11,6 +11,7 @@ from stdnum.cn import ric, uscc
 from stdnum.util import isdigits
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class InvalidIdentifier(ValueError):
@@ -48,6 +49,15 @@ def phone(number: str) -> str:
     compact = re.sub(r"[\s()]", "", number)
     if not _PHONE.match(compact):
         raise InvalidIdentifier("a mobile number (11 digits, 1…) or a landline with area code")
+    return compact
+
+
+def mobile(number: str) -> str:
+    """The 11 digits of a mainland mobile number, without spaces, hyphens or +86."""
+    compact = re.sub(r"[\s()-]", "", number)
+    compact = re.sub(r"^(\+|00)86", "", compact)
+    if not _MOBILE.match(compact):
+        raise InvalidIdentifier("a mobile number has 11 digits, the first 1 and the second 3 to 9")
     return compact
 
 

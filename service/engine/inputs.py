@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from .answers import form_field
 from .bundle import Bundle
 from .errors import InvalidTriggerInput
 from .states import (
@@ -23,28 +24,16 @@ from .states import (
 _TEXT_MAX = 500
 
 
-def _form_field(field) -> fields.Field:
-    options = {"required": field.required, "allow_none": not field.required}
-    if field.type == "date":
-        return fields.Date(**options)
-    if field.type == "number":
-        return fields.Float(allow_nan=False, **options)
-    if field.type == "boolean":
-        return fields.Boolean(**options)
-    if field.type == "choice":
-        return fields.String(validate=validate.OneOf(field.choices), **options)
-    return fields.String(validate=validate.Length(min=1, max=_TEXT_MAX), **options)
-
-
 @lru_cache(maxsize=256)
 def _form_schema(bundle: Bundle) -> Schema:
-    schema_class = Schema.from_dict({field.code: _form_field(field) for field in bundle.form},
+    schema_class = Schema.from_dict({field.code: form_field(field) for field in bundle.form},
                                     name=f"Form_{bundle.code}")
     return schema_class(unknown=RAISE)
 
 
 def check_submission(bundle: Bundle, form: dict, materials: list[str]) -> dict:
-    """The form answers, normalised for storage.
+    """The form answers, checked by each field's type and normalised for storage
+    (``answers.form_field``).
 
     Raises:
         ValidationError: keyed ``form.<field>`` or ``materials[i]``.
