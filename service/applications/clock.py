@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..core.database import db
 from ..engine.actors import SYSTEM
@@ -198,8 +198,11 @@ def refresh_running_deadlines(since: date, now: datetime,
     the move as an event. Returns how many applications' deadlines moved."""
     moved = 0
     applications = db.session.scalars(
+        # The later of the two deadlines reaches the day; a bundle of service commitments
+        # alone has no statutory one.
         select(Application).where(Application.state == ApplicationState.PROCESSING,
-                                  Application.statutory_due >= since)
+                                  or_(Application.statutory_due >= since,
+                                      Application.committed_due >= since))
         .order_by(Application.id).with_for_update(of=Application))
     for application in applications:
         bundle = machine_for(application.bundle_version).bundle

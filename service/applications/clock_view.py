@@ -52,15 +52,18 @@ def item_clock(row: ApplicationItem, spans: list[PausedSpan], today: date | None
 
 
 def _standing(row, today: date, finished_at, running: bool) -> dict:
-    """Against its deadlines: the level while running; once finished, whether in time."""
+    """Against its deadlines: the level while running; once finished, whether in time. Never
+    statutorily overdue without a statutory deadline (a service commitment)."""
     standing = {"level": None, "statutory_overdue": False, "on_time": None}
     if row.committed_due is None:
         return standing
     if finished_at is not None:
         finished_on = local_date(finished_at)
         standing["on_time"] = finished_on <= row.committed_due
-        standing["statutory_overdue"] = finished_on > row.statutory_due
+        standing["statutory_overdue"] = (row.statutory_due is not None
+                                         and finished_on > row.statutory_due)
     elif running:
         standing["level"] = level(today, row.committed_due, row.yellow_on).value
-        standing["statutory_overdue"] = today > row.statutory_due
+        standing["statutory_overdue"] = (row.statutory_due is not None
+                                         and today > row.statutory_due)
     return standing

@@ -27,7 +27,7 @@ def announce(row: ApplicationItem, number: str, bundle_code: str, level: Level,
     """Record that ``row`` reached ``level`` (once: its ``warned_level`` rises to it)."""
     row.warned_level = level
     details = {"level": level.value, "committed_due": row.committed_due.isoformat(),
-               "statutory_due": row.statutory_due.isoformat()}
+               "statutory_due": row.statutory_due and row.statutory_due.isoformat()}
     events.record(row.application_id, _KINDS[level], SYSTEM, now, item_code=row.item_code,
                   from_state=row.state, to_state=row.state, reason=_WHY[level], data=details)
     payload = {"application": number, "bundle": bundle_code, "item": row.item_code, **details}

@@ -79,7 +79,8 @@ class PausedSpanSchema(Schema):
 
 class _ClockSchema(Schema):
     committed_due = fields.Date(metadata={"description": "承诺时限: the public promise"})
-    statutory_due = fields.Date(metadata={"description": "法定时限: the legal limit"})
+    statutory_due = fields.Date(allow_none=True, metadata={
+        "description": "法定时限: the legal limit; null for a service commitment no law limits"})
     provisional = fields.Boolean(metadata={
         "description": "a deadline reaches a year whose holiday schedule is not published: "
                        "counted on weekends alone until it is"})

@@ -58,16 +58,17 @@ def stats():
     header = ("bundle", "items", "depts", "alone", "path", "committed", "saved", "materials",
               "exempt")
     rows = [
-        (each.code, str(each.items), str(each.departments), f"{each.standalone:.0f}",
-         f"{each.critical_path:.0f}", str(each.committed), f"{each.reduction:.0%}",
+        (each.code, str(each.items), str(each.departments), _days(each.standalone),
+         _days(each.critical_path), str(each.committed),
+         f"{each.reduction:.0%}" if each.sourced else "—",
          f"{each.materials_before} → {each.materials_after}", str(each.exempt))
         for each in figures]
     before = sum(each.materials_before for each in figures)
     after = sum(each.materials_after for each in figures)
     exempt = sum(each.exempt for each in figures)
     total = ("all", str(sum(each.items for each in figures)), "",
-             f"{sum(each.standalone for each in figures):.0f}",
-             f"{sum(each.critical_path for each in figures):.0f}",
+             _days(sum(each.standalone for each in figures if each.sourced)),
+             _days(sum(each.critical_path or 0 for each in figures)),
              str(sum(each.committed for each in figures)),
              f"{overall_reduction(figures):.0%}", f"{before} → {after}", str(exempt))
     click.echo(render_table(header, rows, total))
@@ -76,3 +77,8 @@ def stats():
                f"committed limits {overall_reduction(figures):.1%} below the items' statutory "
                f"limits one after another; {exempt} of {after} merged materials "
                f"({exempt / after if after else 0:.0%}) replaced by electronic certificates")
+
+
+def _days(days: float | None) -> str:
+    """Whole days, or a dash where there is no statutory limit to count."""
+    return "—" if days is None else f"{days:.0f}"

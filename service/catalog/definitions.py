@@ -19,6 +19,7 @@ from marshmallow import ValidationError
 
 from ..engine.bundle import Bundle
 from ..engine.errors import flatten_messages
+from ..engine.terms import GROUP_ORDER, FieldGroup
 from .schemas import ENTRY_SCHEMAS
 
 KINDS = ("departments", "materials", "fields", "items", "bundles")
@@ -216,21 +217,28 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
     # for an item that needs it before (or without) its producer, e.g. the parents' own 户口簿.
     materials = _merged([code for item in items for code in item["materials"]
                          if producers.get(code) not in _ancestors(item["code"], graph)])
-    form = _merged([code for item in items for code in item["fields"]])
+    # The merged form reads in sections: by group, each field where it was first asked.
+    form = sorted(_merged([code for item in items for code in item["fields"]]),
+                  key=lambda code: GROUP_ORDER[FieldGroup(entries["fields"][code].data["group"])])
     departments = entries["departments"]
     snapshot = {
         "code": bundle["code"],
         "name": bundle["name"],
         "description": bundle["description"],
         "audience": bundle["audience"],
-        "limits": bundle["limits"],
+        "categories": bundle["categories"],
+        "limits": {"statutory": None, **bundle["limits"]},  # derived below
         "items": [
             {
                 "code": item["code"],
                 "name": item["name"],
+                "kind": item["kind"],
                 "department": {"code": item["department"],
-                               "name": departments[item["department"]].data["name"]},
+                               "name": departments[item["department"]].data["name"],
+                               "level": departments[item["department"]].data["level"]},
                 "limits": item["limits"],
+                "basis": item["basis"],
+                "fee": item["fee"],
                 "prerequisites": graph[item["code"]],
                 "materials": item["materials"],
                 "fields": item["fields"],
@@ -246,12 +254,14 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
         ],
         "form": [entries["fields"][code].data for code in form],
     }
-    path = math.ceil(Bundle.from_snapshot(snapshot, digest="").critical_path("committed"))
-    if bundle["limits"]["committed"] < path:
+    resolved = Bundle.from_snapshot(snapshot, digest="")
+    path = resolved.critical_path("committed")
+    if resolved.limits.in_working_days("committed") < round(path, 6):
         report("limits.committed",
                f"the committed limit ({bundle['limits']['committed']}) is shorter than the "
-               f"critical path of its items' committed limits ({path} working days)")
+               f"critical path of its items' committed limits ({math.ceil(path)} working days)")
         return None
+    snapshot["limits"]["statutory"] = resolved.derived_statutory_limit()
     return snapshot
 
 

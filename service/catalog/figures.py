@@ -15,8 +15,10 @@ class BundleFigures:
     name: str
     items: int
     departments: int
-    standalone: float  # the items' statutory limits one after another (working days)
-    critical_path: float  # the longest prerequisite chain of statutory limits
+    # The items' statutory limits one after another (working days); None where an item has
+    # none (a service commitment): there is no sourced figure to compare against.
+    standalone: float | None
+    critical_path: float | None  # the longest prerequisite chain of statutory limits
     committed: int  # the bundle's public promise
     materials_before: int  # each item's materials, counted item by item
     materials_after: int  # merged: asked once, nothing that an upstream item produces
@@ -25,6 +27,10 @@ class BundleFigures:
     @property
     def reduction(self) -> float:
         return 1 - self.committed / self.standalone if self.standalone else 0.0
+
+    @property
+    def sourced(self) -> bool:
+        return self.standalone is not None
 
 
 def bundle_figures(catalog: Catalog) -> list[BundleFigures]:
@@ -35,7 +41,8 @@ def bundle_figures(catalog: Catalog) -> list[BundleFigures]:
             code=code, name=bundle.name, items=len(bundle.items),
             departments=len({item.department.code for item in bundle.items}),
             standalone=bundle.standalone_limit(),
-            critical_path=bundle.critical_path("statutory"),
+            critical_path=(None if bundle.derived_statutory_limit() is None
+                           else bundle.critical_path("statutory")),
             committed=bundle.limits.committed,
             materials_before=sum(len(item.materials) for item in bundle.items),
             materials_after=len(bundle.materials),
@@ -45,9 +52,11 @@ def bundle_figures(catalog: Catalog) -> list[BundleFigures]:
 
 
 def overall_reduction(figures: list[BundleFigures]) -> float:
-    """1 − the bundles' committed limits over their items' standalone limits, all bundles."""
-    standalone = sum(each.standalone for each in figures)
-    return 1 - sum(each.committed for each in figures) / standalone if standalone else 0.0
+    """1 − the bundles' committed limits over their items' standalone limits, over the bundles
+    whose every item has a statutory limit."""
+    sourced = [each for each in figures if each.sourced]
+    standalone = sum(each.standalone for each in sourced)
+    return 1 - sum(each.committed for each in sourced) / standalone if standalone else 0.0
 
 
 def orphan_items(catalog: Catalog) -> list[str]:

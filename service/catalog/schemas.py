@@ -4,10 +4,21 @@ References between files (an item's department, a bundle's items) are checked by
 :mod:`service.catalog.definitions` once every file is read.
 """
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
+from ..engine.answers import Money
 from ..engine.calendar import Unit
 from ..engine.states import ApplicantKind
+from ..engine.terms import BASIS_UNKNOWN, Category, DepartmentLevel, FieldGroup, FieldType, ItemKind
 
 CODE = validate.Regexp(
     r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
@@ -15,7 +26,11 @@ CODE = validate.Regexp(
 )
 UNITS = tuple(unit.value for unit in Unit)
 AUDIENCES = tuple(kind.value for kind in ApplicantKind)
-FIELD_TYPES = ("text", "date", "number", "choice", "boolean")
+NOTE = validate.Length(min=1, max=500)
+
+
+def _one_of(vocabulary) -> validate.OneOf:
+    return validate.OneOf([member.value for member in vocabulary])
 
 
 class _Strict(Schema):
@@ -23,8 +38,7 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-class LimitsSchema(_Strict):
-    statutory = fields.Integer(required=True, validate=validate.Range(min=0))
+class _UnitSchema(_Strict):
     committed = fields.Integer(required=True, validate=validate.Range(min=0))
     unit = fields.String(
         required=True,
@@ -32,24 +46,53 @@ class LimitsSchema(_Strict):
         error_messages={"required": f"a limit needs its unit: {' or '.join(UNITS)}"},
     )
 
+
+class ItemLimitsSchema(_UnitSchema):
+    # Absent or null: a service commitment no law limits (utility connections, queries, public
+    # services), with its committed limit only.
+    statutory = fields.Integer(load_default=None, allow_none=True,
+                               validate=validate.Range(min=0))
+    # 行政许可法 art. 42: 20 days, extendable by 10 with the agency head's approval. Default: 10
+    # with a statutory limit, none without.
+    extension = fields.Integer(validate=validate.Range(min=0))
+
     @validates_schema
     def committed_within_statutory(self, data, **kwargs):
-        if data.get("committed", 0) > data.get("statutory", 0):
+        statutory = data.get("statutory")
+        if statutory is not None and data.get("committed", 0) > statutory:
             raise ValidationError(
                 f"the committed limit ({data['committed']}) is above the statutory limit "
-                f"({data['statutory']})",
+                f"({statutory})",
                 field_name="committed",
             )
+        if statutory is None and data.get("extension"):
+            raise ValidationError("an item without a statutory limit has no statutory extension",
+                                  field_name="extension")
+
+    @post_load
+    def default_extension(self, data, **kwargs):
+        data.setdefault("extension", 0 if data["statutory"] is None else 10)
+        return data
 
 
-class ItemLimitsSchema(LimitsSchema):
-    # 行政许可法 art. 42: 20 days, extendable by 10 with the agency head's approval.
-    extension = fields.Integer(load_default=10, validate=validate.Range(min=0))
+DERIVED = ("a bundle's statutory limit is derived from its items' statutory limits along the "
+           "critical path: remove it")
+
+
+class BundleLimitsSchema(_UnitSchema):
+    """The committed limit, a promise; the statutory limit is derived from the items'."""
+
+    statutory = fields.Raw(error_messages={"null": DERIVED})
+
+    @validates("statutory")
+    def derived(self, value, **kwargs):
+        raise ValidationError(DERIVED)
 
 
 class DepartmentSchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1))
+    level = fields.String(required=True, validate=_one_of(DepartmentLevel))
 
 
 class MaterialSchema(_Strict):
@@ -61,9 +104,11 @@ class MaterialSchema(_Strict):
 class FormFieldSchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     label = fields.String(required=True, validate=validate.Length(min=1))
-    type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
+    type = fields.String(required=True, validate=_one_of(FieldType))
     required = fields.Boolean(load_default=True)
     choices = fields.List(fields.String(), load_default=list)
+    help = fields.String(load_default="", validate=validate.Length(max=500))
+    group = fields.String(required=True, validate=_one_of(FieldGroup))
 
     @validates_schema
     def choices_for_choice(self, data, **kwargs):
@@ -72,16 +117,44 @@ class FormFieldSchema(_Strict):
                                   field_name="choices")
 
 
+class FeeSchema(_Strict):
+    amount = Money(required=True)
+    basis = fields.String(required=True, validate=NOTE)
+
+    @validates("amount")
+    def not_zero(self, value, **kwargs):
+        if float(value) == 0:
+            raise ValidationError("a free item has no fee: leave `fee` out")
+
+
 class ItemSchema(_Strict):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1))
-    department = fields.String(required=True)
+    kind = fields.String(load_default=None, validate=_one_of(ItemKind))  # absent: not classified
+    department = fields.String(required=True)  # the body that decides the item
     limits = fields.Nested(ItemLimitsSchema, required=True)
+    # The law and article (or the provincial service guide) behind the statutory limit; for an
+    # item without one, behind its commitment. ``unknown`` where it could not be sourced.
+    basis = fields.String(required=True, validate=NOTE)
+    fee = fields.Nested(FeeSchema, load_default=None)  # absent: free (行政许可法 art. 58)
     materials = fields.List(fields.String(), load_default=list)
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
                           load_default=list)
     produces = fields.List(fields.String(), load_default=list)
     online = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def licence_has_statutory_limit(self, data, **kwargs):
+        if data.get("kind") == ItemKind.LICENCE and data["limits"]["statutory"] is None:
+            raise ValidationError({"statutory": [
+                "a licence (行政许可) has a statutory limit: 20 working days unless a law says "
+                "otherwise (行政许可法 art. 42)"]}, field_name="limits")
+
+    @post_load
+    def unknown_basis(self, data, **kwargs):
+        if data["basis"] == BASIS_UNKNOWN:
+            data["basis"] = None
+        return data
 
 
 class BundleItemSchema(_Strict):
@@ -94,7 +167,9 @@ class BundleSchema(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1))
     description = fields.String(load_default="")
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
-    limits = fields.Nested(LimitsSchema, required=True)
+    categories = fields.List(fields.String(validate=_one_of(Category)), required=True,
+                             validate=validate.Length(min=1))
+    limits = fields.Nested(BundleLimitsSchema, required=True)
     items = fields.List(fields.Nested(BundleItemSchema), required=True,
                         validate=validate.Length(min=1))
 

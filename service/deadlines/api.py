@@ -34,7 +34,8 @@ class OverdueItemSchema(Schema):
     level = fields.String()
     statutory_overdue = fields.Boolean()
     committed_due = fields.Date()
-    statutory_due = fields.Date()
+    statutory_due = fields.Date(allow_none=True, metadata={
+        "description": "null for a service commitment, never statutorily overdue"})
     working_days_late = fields.Integer(metadata={"description": "past the committed deadline"})
     provisional = fields.Boolean(metadata={
         "description": "the deadline reaches a year whose holiday schedule is not published"})

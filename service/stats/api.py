@@ -23,10 +23,12 @@ class FiguresSchema(Schema):
     median_turnaround = fields.Float(metadata={"description": "working days"})
     p90_turnaround = fields.Float(metadata={"description": "working days"})
     on_time_committed = fields.Float()
-    on_time_statutory = fields.Float()
+    on_time_statutory = fields.Float(metadata={
+        "description": "of the concluded applications with a statutory deadline"})
     paused_days = fields.Integer()
     standalone_limit = fields.Float(metadata={
-        "description": "the sum of the items' statutory limits, one after another"})
+        "description": "the sum of the items' statutory limits, one after another, over the "
+                       "applications whose every item has one"})
     time_reduction = fields.Float(metadata={
         "description": "1 - turnaround / standalone limit (the county reports 0.52)"})
     online_share = fields.Float()

@@ -27,8 +27,9 @@ class Figures:
     median_turnaround: float | None = None  # working days, acceptance to conclusion
     p90_turnaround: float | None = None
     on_time_committed: float | None = None  # share of concluded applications
-    on_time_statutory: float | None = None
+    on_time_statutory: float | None = None  # of those with a statutory deadline
     paused_days: int = 0  # working days the clocks stood still, over all applications
+    # Over the applications whose every item has a statutory limit: no other is sourced.
     standalone_limit: float | None = None  # mean sum of the items' statutory limits
     time_reduction: float | None = None  # 1 - turnaround / standalone limits
     online_share: float | None = None
@@ -81,17 +82,25 @@ def _figures(code: str, name: str, rows: list, versions: dict,
     concluded_on = {id(row): local_date(row.concluded_at) for row in done}
     turnarounds = [calendar.count_working_days(row.accepted_on, concluded_on[id(row)])
                    for row in done]
-    standalone = [machine_for(versions[row.bundle_version_id]).bundle.standalone_limit()
-                  for row in done]
+    standalone = {id(row): machine_for(versions[row.bundle_version_id]).bundle.standalone_limit()
+                  for row in done}
     figures.median_turnaround = statistics.median(turnarounds)
     figures.p90_turnaround = (statistics.quantiles(turnarounds, n=10, method="inclusive")[8]
                               if len(turnarounds) > 1 else float(turnarounds[0]))
     figures.on_time_committed = _share(sum(concluded_on[id(row)] <= row.committed_due
                                            for row in done), len(done))
+    # A bundle of service commitments alone has no statutory deadline: never lawful or not.
+    lawful = [row for row in done if row.statutory_due is not None]
     figures.on_time_statutory = _share(sum(concluded_on[id(row)] <= row.statutory_due
-                                           for row in done), len(done))
-    figures.standalone_limit = round(statistics.mean(standalone), 1)
-    figures.time_reduction = round(1 - sum(turnarounds) / sum(standalone), 3)
+                                           for row in lawful), len(lawful))
+    sourced = [(turnaround, standalone[id(row)])
+               for row, turnaround in zip(done, turnarounds, strict=True)
+               if standalone[id(row)] is not None]
+    if sourced:
+        figures.standalone_limit = round(statistics.mean(limit for _, limit in sourced), 1)
+        figures.time_reduction = round(
+            1 - sum(turnaround for turnaround, _ in sourced) / sum(limit for _, limit in sourced),
+            3)
     return figures
 
 

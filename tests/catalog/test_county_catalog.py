@@ -46,10 +46,23 @@ def test_the_national_key_bundles_are_there(county_catalog):
 
 def test_every_committed_limit_is_within_its_statutory_limit(county_catalog):
     for code, item in county_catalog.items.items():
-        assert item["limits"]["committed"] <= item["limits"]["statutory"], code
+        statutory = item["limits"]["statutory"]
+        assert statutory is None or item["limits"]["committed"] <= statutory, code
+
+
+def test_every_bundles_statutory_limit_is_derived_from_its_items(county_catalog):
     for code, snapshot in county_catalog.bundles.items():
-        limits = snapshot["limits"]
-        assert limits["committed"] <= limits["statutory"] <= 45, code  # 行政许可法 art. 26
+        bundle = Bundle.from_snapshot(snapshot, "")
+        assert snapshot["limits"]["statutory"] == bundle.derived_statutory_limit(), code
+        assert snapshot["limits"]["statutory"] >= math.ceil(bundle.critical_path("committed"))
+
+
+def test_every_department_has_a_level_and_every_bundle_a_category(county_catalog):
+    assert all(department["level"] for department in county_catalog.departments.values())
+    assert all(snapshot["categories"] for snapshot in county_catalog.bundles.values())
+    # Most items' legal basis is still to be sourced; what is given names a law and article.
+    bases = [item["basis"] for item in county_catalog.items.values() if item["basis"]]
+    assert bases and all(basis.startswith("《") and "》第" in basis for basis in bases)
 
 
 def test_every_bundle_keeps_its_promise_within_its_critical_path(county_catalog):

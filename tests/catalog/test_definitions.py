@@ -12,33 +12,43 @@ import yaml
 from service.catalog.definitions import Catalog, CatalogInvalid, Problem, load_catalog
 
 
-def _limits(statutory: int, committed: int) -> dict:
-    return {"statutory": statutory, "committed": committed, "unit": "working_days"}
+def _limits(statutory: int | None, committed: int) -> dict:
+    limits = {"committed": committed, "unit": "working_days"}
+    return limits if statutory is None else {"statutory": statutory, **limits}
+
+
+def _bundle_limits(committed: int) -> dict:
+    return {"committed": committed, "unit": "working_days"}  # statutory: derived
 
 
 # A small valid catalog: a produces birth_cert, which b consumes; b and c both come after a.
 BASE = {
-    "departments.yaml": {"departments": [{"code": "health", "name": "卫健"},
-                                         {"code": "police", "name": "公安"}]},
+    "departments.yaml": {"departments": [{"code": "health", "name": "卫健", "level": "county"},
+                                         {"code": "police", "name": "公安", "level": "county"}]},
     "materials.yaml": {"materials": [
         {"code": "id_card", "name": "身份证", "e_certificate": True},
         {"code": "photo", "name": "照片"},
         {"code": "birth_cert", "name": "出生医学证明", "e_certificate": True},
     ]},
-    "fields.yaml": {"fields": [{"code": "child_name", "label": "姓名", "type": "text"},
+    "fields.yaml": {"fields": [{"code": "child_name", "label": "姓名", "type": "text",
+                                "group": "child"},
                                {"code": "child_sex", "label": "性别", "type": "choice",
-                                "choices": ["男", "女"]}]},
+                                "choices": ["男", "女"], "group": "child"}]},
     "items.yaml": {"items": [
         {"code": "a", "name": "A", "department": "health", "limits": _limits(10, 1),
-         "materials": ["id_card"], "fields": ["child_name"], "produces": ["birth_cert"]},
+         "basis": "unknown", "materials": ["id_card"], "fields": ["child_name"],
+         "produces": ["birth_cert"]},
         {"code": "b", "name": "B", "department": "police", "limits": _limits(10, 2),
-         "materials": ["birth_cert", "photo", "id_card"], "fields": ["child_name", "child_sex"]},
+         "basis": "unknown", "materials": ["birth_cert", "photo", "id_card"],
+         "fields": ["child_name", "child_sex"]},
         {"code": "c", "name": "C", "department": "police", "limits": _limits(5, 1),
-         "materials": ["photo"]},
-        {"code": "spare", "name": "Spare", "department": "police", "limits": _limits(5, 1)},
+         "basis": "unknown", "materials": ["photo"]},
+        {"code": "spare", "name": "Spare", "department": "police", "limits": _limits(5, 1),
+         "basis": "unknown"},
     ]},
     "bundles/x.yaml": {"bundles": [{
-        "code": "x", "name": "X", "audience": "person", "limits": _limits(45, 5),
+        "code": "x", "name": "X", "audience": "person", "categories": ["birth"],
+        "limits": _bundle_limits(5),
         "items": [{"item": "a"}, {"item": "b", "after": ["a"]}, {"item": "c", "after": ["a"]}],
     }]},
 }
@@ -78,7 +88,9 @@ def prerequisites(snapshot: dict) -> dict[str, list[str]]:
 
 
 def test_the_tests_catalog_has_the_domain_bundles(catalog):
-    assert set(catalog.bundles) == {"newborn", "restaurant", "company_closure"}
+    # ... and a bundle of service commitments with no statutory limit (added for issue 11).
+    assert set(catalog.bundles) == {"newborn", "restaurant", "company_closure",
+                                    "utility_connection"}
 
 
 def test_newborn_prerequisites(catalog):
@@ -130,7 +142,8 @@ def test_real_bundles_ask_for_upstream_certificates_by_sharing(catalog):
 def test_valid_catalog_resolves_into_a_snapshot(tmp_path, files):
     snapshot = load_catalog(write(tmp_path, files)).bundles["x"]
     assert prerequisites(snapshot) == {"a": [], "b": ["a"], "c": ["a"]}
-    assert snapshot["items"][1]["department"] == {"code": "police", "name": "公安"}
+    assert snapshot["items"][1]["department"] == {"code": "police", "name": "公安",
+                                                  "level": "county"}
     assert [field["code"] for field in snapshot["form"]] == ["child_name", "child_sex"]
 
 
@@ -202,11 +215,11 @@ def test_duplicate_item_code_across_files(tmp_path, files):
     assert "'c'" in problem.message and "items.yaml: items[2]" in problem.message
 
 
-def test_committed_limit_above_statutory(tmp_path, files):
-    files["bundles/x.yaml"]["bundles"][0]["limits"] = _limits(45, 46)
+def test_a_bundles_statutory_limit_is_not_set_by_hand(tmp_path, files):
+    files["bundles/x.yaml"]["bundles"][0]["limits"] = _limits(45, 5)
     problem = only(problems(tmp_path, files))
-    assert (problem.file, problem.path) == ("bundles/x.yaml", "bundles[0].limits.committed")
-    assert "46" in problem.message and "45" in problem.message
+    assert (problem.file, problem.path) == ("bundles/x.yaml", "bundles[0].limits.statutory")
+    assert "derived from its items' statutory limits along the critical path" in problem.message
 
 
 def test_committed_limit_above_statutory_on_an_item(tmp_path, files):
@@ -285,18 +298,134 @@ def test_one_bad_entry_leaves_its_neighbours_valid(tmp_path, files):
 
 
 def test_every_problem_is_reported_at_once(tmp_path, files):
-    files["more_departments.yaml"] = {"departments": [{"code": "Bad Code", "name": "坏"}]}
+    files["more_departments.yaml"] = {"departments": [{"code": "Bad Code", "name": "坏",
+                                                       "level": "county"}]}
     files["bundles/y.yaml"] = {"bundles": [{
-        "code": "y", "name": "Y", "audience": "person", "limits": _limits(10, 20),
-        "items": [{"item": "a"}]}]}
+        "code": "y", "name": "Y", "audience": "person", "categories": ["birth"],
+        "limits": _limits(10, 20), "items": [{"item": "a"}]}]}
     files["bundles/x.yaml"]["bundles"][0]["items"][2]["after"] = ["ghost"]
     files["items.yaml"]["items"][3]["department"] = "nowhere"
     files["notes.yaml"] = "a: b: c"
     found = {(p.file, p.path) for p in problems(tmp_path, files)}
     assert found == {
         ("more_departments.yaml", "departments[0].code"),
-        ("bundles/y.yaml", "bundles[0].limits.committed"),
+        ("bundles/y.yaml", "bundles[0].limits.statutory"),
         ("bundles/x.yaml", "bundles[0].items[2].after[0]"),
         ("items.yaml", "items[3].department"),
         ("notes.yaml", ""),
     }
+
+
+# --- the catalog's terms (issue 11): levels, kinds, bases, fees, typed fields, categories -----
+
+
+@pytest.mark.parametrize(
+    ("name", "break_it", "path", "message"),
+    [
+        ("departments.yaml", lambda f: f["departments.yaml"]["departments"][1].pop("level"),
+         "departments[1].level", "Missing data for required field."),
+        ("departments.yaml", lambda f: f["departments.yaml"]["departments"][0].update(
+            level="province"), "departments[0].level", "Must be one of: county, township, "
+         "city, vertical, enterprise."),
+        ("fields.yaml", lambda f: f["fields.yaml"]["fields"][0].update(type="phone"),
+         "fields[0].type", "Must be one of: text, number, date, boolean, choice, resident_id, "
+         "credit_code, mobile, money, address."),
+        ("fields.yaml", lambda f: f["fields.yaml"]["fields"][1].pop("group"),
+         "fields[1].group", "Missing data for required field."),
+        ("items.yaml", lambda f: f["items.yaml"]["items"][3].pop("basis"),
+         "items[3].basis", "Missing data for required field."),
+        ("items.yaml", lambda f: f["items.yaml"]["items"][3].update(kind="permit"),
+         "items[3].kind", "Must be one of: licence, registration, filing, confirmation, "
+         "public_service."),
+        ("items.yaml", lambda f: f["items.yaml"]["items"][3].update(
+            kind="licence", limits=_limits(None, 1)), "items[3].limits.statutory",
+         "a licence (行政许可) has a statutory limit: 20 working days unless a law says "
+         "otherwise (行政许可法 art. 42)"),
+        ("items.yaml", lambda f: f["items.yaml"]["items"][3].update(
+            limits={**_limits(None, 1), "extension": 5}), "items[3].limits.extension",
+         "an item without a statutory limit has no statutory extension"),
+        ("items.yaml", lambda f: f["items.yaml"]["items"][3].update(
+            fee={"amount": "12.345", "basis": "某收费标准"}), "items[3].fee.amount",
+         'an amount of yuan as a decimal string, not negative, with at most 2 decimals, '
+         'e.g. "1234.50"'),
+        ("items.yaml", lambda f: f["items.yaml"]["items"][3].update(
+            fee={"amount": "0", "basis": "无"}), "items[3].fee.amount",
+         "a free item has no fee: leave `fee` out"),
+        ("items.yaml", lambda f: f["items.yaml"]["items"][3].update(fee={"amount": "10"}),
+         "items[3].fee.basis", "Missing data for required field."),
+        ("bundles/x.yaml", lambda f: f["bundles/x.yaml"]["bundles"][0].pop("categories"),
+         "bundles[0].categories", "Missing data for required field."),
+        ("bundles/x.yaml", lambda f: f["bundles/x.yaml"]["bundles"][0].update(
+            categories=["birth", "party"]), "bundles[0].categories[1]",
+         "Must be one of: birth, schooling, work, marriage, housing, health, disability, "
+         "social_security, military_service, retirement, old_age, death, opening, operating, "
+         "constructing, changing, closing."),
+    ],
+)
+def test_new_terms_are_checked_each_problem_named_by_file_and_path(tmp_path, files, name,
+                                                                   break_it, path, message):
+    break_it(files)
+    found = [p for p in problems(tmp_path, files) if p.file == name]
+    assert [(p.path, p.message) for p in found] == [(path, message)]
+
+
+def test_the_bundles_statutory_limit_is_derived_along_the_critical_path(tmp_path, files):
+    # a (10) → b (10) and a → c (5): 20 working days.
+    snapshot = load_catalog(write(tmp_path / "one", files)).bundles["x"]
+    assert snapshot["limits"] == {"statutory": 20, "committed": 5, "unit": "working_days"}
+    # c a service commitment (committed 12): it counts its commitment on the path, 10 + 12.
+    files["items.yaml"]["items"][2]["limits"] = _limits(None, 12)
+    files["bundles/x.yaml"]["bundles"][0]["limits"] = _bundle_limits(13)
+    snapshot = load_catalog(write(tmp_path / "two", files)).bundles["x"]
+    assert snapshot["limits"]["statutory"] == 22
+    assert snapshot["items"][2]["limits"] == {"statutory": None, "committed": 12,
+                                              "unit": "working_days", "extension": 0}
+
+
+def test_a_bundle_of_service_commitments_alone_has_no_statutory_limit(tmp_path, files):
+    files["items.yaml"]["items"].append({
+        "code": "power", "name": "用电报装", "kind": "public_service", "department": "police",
+        "limits": {"statutory": None, "committed": 5, "unit": "working_days"},
+        "basis": "unknown"})
+    files["bundles/utility.yaml"] = {"bundles": [{
+        "code": "utility", "name": "报装", "audience": "company", "categories": ["opening"],
+        "limits": _bundle_limits(5), "items": [{"item": "power"}]}]}
+    snapshot = load_catalog(write(tmp_path, files)).bundles["utility"]
+    assert snapshot["limits"] == {"statutory": None, "committed": 5, "unit": "working_days"}
+
+
+def test_the_committed_limit_is_still_checked_against_the_committed_critical_path(tmp_path,
+                                                                                  files):
+    files["bundles/x.yaml"]["bundles"][0]["limits"] = _bundle_limits(2)  # path: 1 + 2
+    problem = only(problems(tmp_path, files))
+    assert (problem.file, problem.path) == ("bundles/x.yaml", "bundles[0].limits.committed")
+    assert "shorter than the critical path of its items' committed limits (3 working days)" in (
+        problem.message)
+
+
+def test_an_item_carries_its_kind_basis_fee_and_its_bodys_level(tmp_path, files):
+    files["items.yaml"]["items"][0].update(
+        kind="confirmation", basis="《某条例》第十条", fee={"amount": "80", "basis": "某收费标准"})
+    snapshot = load_catalog(write(tmp_path, files)).bundles["x"]
+    first, second = snapshot["items"][:2]
+    assert (first["kind"], first["basis"]) == ("confirmation", "《某条例》第十条")
+    assert first["fee"] == {"amount": "80.00", "basis": "某收费标准"}  # normalised
+    assert (second["kind"], second["basis"], second["fee"]) == (None, None, None)  # unknown; free
+    assert first["department"]["level"] == "county"
+    assert snapshot["categories"] == ["birth"]
+
+
+def test_the_merged_form_reads_by_group(tmp_path, files):
+    files["fields.yaml"]["fields"] += [
+        {"code": "parent_mobile", "label": "手机", "type": "mobile", "group": "applicant",
+         "help": "用于接收办理进度"},
+        {"code": "parent_id", "label": "身份证号码", "type": "resident_id", "group": "family"}]
+    files["items.yaml"]["items"][1]["fields"] += ["parent_id", "parent_mobile"]
+    form = load_catalog(write(tmp_path, files)).bundles["x"]["form"]
+    # applicant, then family, then child; within a group, in the order first asked.
+    assert [(field["code"], field["group"]) for field in form] == [
+        ("parent_mobile", "applicant"), ("parent_id", "family"), ("child_name", "child"),
+        ("child_sex", "child")]
+    assert form[0] == {"code": "parent_mobile", "label": "手机", "type": "mobile",
+                       "required": True, "choices": [], "help": "用于接收办理进度",
+                       "group": "applicant"}

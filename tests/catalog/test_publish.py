@@ -15,10 +15,11 @@ def test_publishing_twice_changes_nothing(app, catalog):
         second = publish(catalog)
         db.session.commit()
         versions = db.session.scalars(select(BundleVersion)).all()
-    assert sorted(first.created) == ["company_closure", "newborn", "restaurant"]
+    codes = ["company_closure", "newborn", "restaurant", "utility_connection"]
+    assert sorted(first.created) == codes
     assert second.created == [] and second.changed == []
-    assert sorted(second.unchanged) == ["company_closure", "newborn", "restaurant"]
-    assert len(versions) == 3
+    assert sorted(second.unchanged) == codes
+    assert len(versions) == 4
 
 
 def test_a_changed_item_makes_new_versions_of_its_bundles_only(app, catalog):
