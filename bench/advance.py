@@ -45,7 +45,7 @@ from service.catalog.definitions import Catalog, load_catalog
 from service.catalog.operations import publish
 from service.core.config import PROJECT_ROOT
 from service.core.database import db
-from service.demo.samples import answers_for, applicant_for
+from service.demo.samples import answers_for, applicant_for, approval_for
 from service.engine.bundle import Bundle
 from service.engine.machine import BundleMachine, Guards, WorkflowState
 from service.engine.states import ApplicationState, ItemState
@@ -157,8 +157,9 @@ class Stack:
                          payload(self.bundle, self.serial))["number"]
 
     def fire(self, number: str, trigger: str, item: str | None = None) -> None:
+        data = approval_for(self.bundle, item) if trigger == "approve" else {}
         self.call("POST", f"/api/applications/{number}/transitions", 200,
-                  {"trigger": trigger, "item": item, "data": {}},
+                  {"trigger": trigger, "item": item, "data": data},
                   role="supervisor" if item else "clerk")
 
     def call(self, method: str, path: str, status: int = 200, body: dict | None = None,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from service.catalog.operations import find_version, machine_for
-from service.demo.samples import answers_for, applicant_for
+from service.catalog.operations import find_version, list_bundles, machine_for
+from service.demo.samples import answers_for, applicant_for, approval_for
+
+BASIS = "《中华人民共和国行政许可法》第三十八条"
 
 
 def bundle_definition(app, code: str):
@@ -46,8 +48,19 @@ def fire(client, number: str, trigger: str, item: str | None = None, reason: str
     return response.get_json()
 
 
+def approval(app, item: str) -> dict:
+    """An approval's data for ``item``: the reviewer's opinion and the result."""
+    with app.app_context():
+        bundle = next(machine_for(version).bundle for _, version in list_bundles()
+                      if item in machine_for(version).bundle.item_codes)
+    return approval_for(bundle, item)
+
+
 def decide(client, number: str, item: str, approve: bool = True, reason: str | None = None):
+    """Review and decide an item: approve with a result (``approval``), or deny with a reason
+    and its legal basis."""
     fire(client, number, "start_review", item)
     if approve:
-        return fire(client, number, "approve", item)
-    return fire(client, number, "deny", item, reason=reason or "不符合法定条件")
+        return fire(client, number, "approve", item, data=approval(client.application, item))
+    return fire(client, number, "deny", item, reason=reason or "不符合法定条件",
+                data={"basis": BASIS})

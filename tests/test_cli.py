@@ -32,7 +32,8 @@ def test_demo_seed_creates_applications_in_different_states_once(runner, app, co
     assert result.exit_code == 0, result.output
     with app.app_context():
         states = sorted(db.session.scalars(db.select(Application.state)))
-    assert states == ["concluded", "correction", "delivered", "processing", "processing"]
+    assert states == ["concluded", "correction", "delivered", "processing", "processing",
+                      "refused"]
     again = runner.invoke(args=["demo", "seed"])
     assert "nothing seeded" in again.output
 

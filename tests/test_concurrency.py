@@ -4,7 +4,7 @@ import threading
 
 from tests.conftest import postgresql_only
 from tests.db_counts import counts
-from tests.factories import application_payload, create, decide, fire
+from tests.factories import BASIS, application_payload, approval, create, decide, fire
 
 pytestmark = postgresql_only
 
@@ -38,7 +38,8 @@ def test_two_conflicting_transitions_exactly_one_wins(client, app):
         number = create(client)["number"]
         url = f"/api/applications/{number}/transitions"
         responses = _race(client, [(url, {"trigger": "accept"}),
-                                (url, {"trigger": "refuse", "reason": "材料不实"})])
+                                (url, {"trigger": "refuse", "reason": "材料不实",
+                                       "data": {"basis": BASIS}})])
         codes = sorted(response.status_code for response in responses)
         assert codes == [200, 409], [response.get_json() for response in responses]
         winner = next(response for response in responses if response.status_code == 200)
@@ -71,7 +72,8 @@ def test_parallel_items_finishing_together_conclude_exactly_once(client, app):
         for item in parallel:
             fire(client, number, "start_review", item)
         url = f"/api/applications/{number}/transitions"
-        approvals = [(url, {"trigger": "approve", "item": item}) for item in parallel]
+        approvals = [(url, {"trigger": "approve", "item": item,
+                            "data": approval(app, item)}) for item in parallel]
         responses = _race(client, approvals)
         assert [response.status_code for response in responses] == [200] * len(parallel)
         final = client.get(f"/api/applications/{number}").get_json()

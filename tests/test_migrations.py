@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe, and undo it, on both databases."""
 
+import json
 from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
@@ -84,6 +85,84 @@ def test_event_actors_migrate_up_and_down_keeping_every_row(backend, tmp_path):
             with db.engine.connect() as connection:
                 actors = connection.execute(text("SELECT actor FROM events ORDER BY id")).all()
             assert [row.actor for row in actors] == ["window", "system", "citizen", "demo-clerk"]
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+BEFORE_STEP_RECORDS = "9a3c7d1e2f40"  # the revision before results, visits and noted notices
+
+
+def _json(value):
+    """A JSON column read by plain SQL: text on SQLite, already decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def test_step_records_migrate_up_and_down_keeping_every_row(backend, tmp_path):
+    """Notices of bare codes become materials without a note; visits are rebuilt from the
+    history (a window intake, a correction handed in by staff, a collection at the window)."""
+    url, drop = create_database(tmp_path, backend)
+    app = make_app(url)
+    now = datetime(2026, 11, 20, 2, tzinfo=UTC)
+    try:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision=BEFORE_STEP_RECORDS)
+            with db.engine.begin() as connection:
+                _insert(connection, "bundles", code="b", name="B", latest_version=1)
+                _insert(connection, "bundle_versions", id=1, bundle_code="b", version=1,
+                        digest="0" * 64, definition={}, published_at=now)
+                _insert(connection, "users", id=7, username="window", display_name="王芳",
+                        password_hash="x", role="clerk", active=True, created_at=now)
+                for application_id, channel in ((1, "window"), (2, "online")):
+                    _insert(connection, "applications", id=application_id,
+                            number=f"2026112000000{application_id}", bundle_version_id=1,
+                            bundle_code="b", state="delivered", outcome="approved",
+                            channel=channel, applicant_kind="person", applicant_name="李明",
+                            applicant_id_number="11010519491231002X",
+                            contact_phone="13800138000", form={}, materials_handed_in=[],
+                            materials_missing=[], delivery_method=channel.replace(
+                                "online", "electronic"), query_code_hash="x", created_at=now,
+                            updated_at=now, lock_version=1)
+                staff = {"actor_kind": "staff", "actor_user_id": 7}
+                applicant = {"actor_kind": "applicant", "actor_user_id": None}
+                for event_id, (application_id, trigger, actor, data) in enumerate([
+                        (1, "submit", staff, {"channel": "window"}),
+                        (1, "request_correction", staff, {"missing": ["photo", "record"]}),
+                        (1, "supplement", staff, {"materials": ["photo", "record"]}),
+                        (1, "deliver", staff, {"method": "window"}),
+                        (2, "submit", applicant, {"channel": "online"}),
+                        (2, "request_correction", staff, {"missing": ["photo"]}),
+                        (2, "supplement", applicant, {"materials": ["photo"]}),
+                        (2, "deliver", staff, {})], 1):
+                    _insert(connection, "events", id=event_id, application_id=application_id,
+                            trigger=trigger, to_state="x", data=data, created_at=now, **actor)
+
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as connection:
+                notices = connection.execute(text(
+                    "SELECT data FROM events WHERE trigger = 'request_correction' "
+                    "ORDER BY id")).scalars().all()
+                notices = [_json(notice) for notice in notices]
+                visits = connection.execute(text(
+                    "SELECT application_id, kind, clerk_user_id FROM visits "
+                    "ORDER BY application_id, id")).all()
+            assert notices == [
+                {"missing": [{"material": "photo", "note": None},
+                             {"material": "record", "note": None}]},
+                {"missing": [{"material": "photo", "note": None}]}]
+            assert [tuple(row) for row in visits] == [
+                (1, "intake", 7), (1, "correction", 7), (1, "delivery", 7)]
+
+            downgrade(directory=MIGRATIONS, revision=BEFORE_STEP_RECORDS)
+            with db.engine.connect() as connection:
+                notices = connection.execute(text(
+                    "SELECT data FROM events WHERE trigger = 'request_correction' "
+                    "ORDER BY id")).scalars().all()
+                notices = [_json(notice) for notice in notices]
+                count = connection.execute(text("SELECT count(*) FROM applications")).scalar()
+            assert notices == [{"missing": ["photo", "record"]}, {"missing": ["photo"]}]
+            assert count == 2
+            assert not {"visits", "item_results"} & set(inspect(db.engine).get_table_names())
             db.engine.dispose()
     finally:
         drop()

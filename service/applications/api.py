@@ -30,11 +30,14 @@ def application_detail(application, viewer: Viewer) -> dict:
     """The application with its history and clocks, as far as ``viewer`` may see it."""
     body = present(application, operations.history(application),
                    operations.paused_spans(application), personal_data=viewer.personal_data,
-                   staff_names=viewer.staff_names)
+                   staff_names=viewer.staff_names, results=operations.results(application),
+                   visits=operations.visits(application))
     if viewer.departments is not None:
         body["items"] = [item for item in body["items"]
                          if item["department_code"] in viewer.departments]
         shown = {item["item_code"] for item in body["items"]}
+        body["results"] = [result for result in body["results"]
+                           if result["item_code"] in shown]
         body["history"] = [event for event in body["history"]
                            if event["item_code"] is None or event["item_code"] in shown]
         # Data minimisation: a department reads the answers its own items ask for, no more.

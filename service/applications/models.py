@@ -27,6 +27,7 @@ from ..engine.states import (
     ItemState,
     Level,
     Outcome,
+    VisitKind,
 )
 
 
@@ -58,6 +59,7 @@ class Application(db.Model):
     materials_missing: Mapped[list] = mapped_column(JSONDocument)
     delivery_method: Mapped[DeliveryMethod] = mapped_column(
         enum_text(DeliveryMethod, 20, "delivery_method"))
+    tracking_number: Mapped[str | None] = mapped_column(String(64))  # delivered by post
     query_code_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -168,6 +170,48 @@ class PausedSpan(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_on: Mapped[date | None] = mapped_column(Date)
     days: Mapped[int | None] = mapped_column(Integer)  # in the item's unit, once ended
+
+
+class ItemResult(db.Model):
+    """What an approved item issues (行政许可法 art. 39): the document the applicant receives."""
+
+    __tablename__ = "item_results"
+    __table_args__ = (
+        CheckConstraint("valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from",
+                        name="validity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("application_items.id"), unique=True)
+    document: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str | None] = mapped_column(String(100))  # the licence or certificate number
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # None: without limit
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    item: Mapped[ApplicationItem] = relationship(lazy="joined", innerjoin=True)
+
+
+write_once(ItemResult)
+
+
+class Visit(db.Model):
+    """The applicant served in person at the window: at intake, with a correction, to collect
+    the results. An application without one was handled fully online."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[VisitKind] = mapped_column(enum_text(VisitKind, 20, "kind"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    clerk_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    clerk: Mapped[User | None] = relationship(lazy="joined")
+
+
+write_once(Visit)
 
 
 class Rating(db.Model):

@@ -7,7 +7,7 @@ request (or CLI command) that called it, so one request's writes land together o
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -19,23 +19,34 @@ from ..catalog.operations import find_version, machine_for
 from ..core.database import db, utcnow
 from ..core.problems import Missing
 from ..engine import identifiers
-from ..engine.actors import SYSTEM, Actor
+from ..engine.actors import SYSTEM, Actor, ActorKind
 from ..engine.calendar import SHANGHAI, local_date
 from ..engine.errors import InvalidTriggerInput
-from ..engine.inputs import check_submission, check_trigger_input
+from ..engine.inputs import check_submission, check_trigger_input, correction_due
 from ..engine.machine import Guards, Step, WorkflowState, outcome_of
 from ..engine.states import (
     ApplicantKind,
     ApplicationState,
     AutomaticTrigger,
     Bookkeeping,
+    Channel,
+    DeliveryMethod,
     ItemState,
     Trigger,
+    VisitKind,
 )
 from ..workdays.operations import calendar_around
 from . import events
 from .clock import Clock, overdue_items
-from .models import Application, ApplicationItem, DailyCounter, Event, PausedSpan
+from .models import (
+    Application,
+    ApplicationItem,
+    DailyCounter,
+    Event,
+    ItemResult,
+    PausedSpan,
+    Visit,
+)
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a receipt
 QUERY_CODE_LENGTH = 10  # 50 bits: guessing is hopeless behind a rate limit
@@ -107,6 +118,8 @@ def create_application(*, bundle_code: str, channel: str, applicant: dict, conta
     db.session.flush()
     events.record(application.id, Bookkeeping.SUBMIT, actor, now,
                   to_state=ApplicationState.SUBMITTED, data={"channel": channel})
+    if channel == Channel.WINDOW:
+        _visit(application, VisitKind.INTAKE, actor, now)
     db.session.flush()
     return application, query_code
 
@@ -164,6 +177,20 @@ def history(application: Application) -> list[Event]:
 def paused_spans(application: Application) -> list[PausedSpan]:
     return list(db.session.scalars(
         select(PausedSpan).where(PausedSpan.application_id == application.id)))
+
+
+def results(application: Application) -> list[ItemResult]:
+    """What the approved items issued, in the items' order: what the applicant receives."""
+    return list(db.session.scalars(
+        select(ItemResult).join(ItemResult.item)
+        .where(ItemResult.application_id == application.id)
+        .order_by(ApplicationItem.position)))
+
+
+def visits(application: Application) -> list[Visit]:
+    return list(db.session.scalars(
+        select(Visit).where(Visit.application_id == application.id)
+        .order_by(Visit.at, Visit.id)))
 
 
 def list_applications(*, bundle: str | None = None, state: str | None = None,
@@ -227,14 +254,11 @@ def fire_on(application: Application, trigger: Trigger, item: str | None, reason
     bundle = machine.bundle
     rows = {row.item_code: row for row in application.items}
     cleaned = check_trigger_input(bundle, trigger, item, reason, data,
-                                  extended=rows[item].extension_days if item in rows else 0)
+                                  extended=rows[item].extension_days if item in rows else 0,
+                                  delivery_method=application.delivery_method)
     now = now or utcnow()
     guards = _guards(application, bundle, now)
-    if trigger == Trigger.REQUEST_CORRECTION and item is None:
-        cleaned["missing"] = cleaned.get("missing") or list(guards.missing_materials)
-        if not cleaned["missing"]:
-            raise InvalidTriggerInput({"data": {"missing": [
-                "every material is handed in: name what is wrong with one, or accept"]}})
+    _complete(cleaned, trigger, item, actor, guards, local_date(now))
 
     state, steps = machine.fire(_workflow_state(application), trigger, item, guards)
     _record(application, steps, state, actor, reason, cleaned, now)
@@ -242,6 +266,34 @@ def fire_on(application: Application, trigger: Trigger, item: str | None, reason
           current_app.config["WARNING_YELLOW_SHARE"]).apply(steps, cleaned, reason)
     db.session.flush()
     return application
+
+
+def _complete(cleaned: dict, trigger: Trigger, item: str | None, actor: Actor, guards: Guards,
+              today: date) -> None:
+    """What a step records beyond its request: the notice's materials and time limit, where a
+    correction came in, the remedies a refusal states.
+
+    Raises:
+        InvalidTriggerInput: keyed ``data.<field>``.
+    """
+    if trigger == Trigger.REQUEST_CORRECTION:
+        if item is None and not cleaned.get("missing"):
+            cleaned["missing"] = [{"material": code, "note": None}
+                                  for code in guards.missing_materials]
+            if not cleaned["missing"]:
+                raise InvalidTriggerInput({"data": {"missing": [
+                    "every material is handed in: name what is wrong with one, or accept"]}})
+        cleaned["due_on"] = correction_due(cleaned, today, calendar_around(today),
+                                           current_app.config["CORRECTION_DAYS"])
+        cleaned.pop("days", None)
+    elif trigger == Trigger.SUPPLEMENT:
+        by_staff = actor.kind == ActorKind.STAFF
+        cleaned.setdefault("channel", Channel.WINDOW if by_staff else Channel.ONLINE)
+        if cleaned["channel"] == Channel.WINDOW and not by_staff:
+            raise InvalidTriggerInput({"data": {"channel": [
+                "materials handed in at the window are recorded by the clerk"]}})
+    elif trigger in (Trigger.REFUSE, Trigger.DENY):
+        cleaned["remedies"] = current_app.config["REMEDIES"]
 
 
 def _guards(application: Application, bundle, now: datetime) -> Guards:
@@ -268,7 +320,7 @@ def _record(application: Application, steps: list[Step], state: WorkflowState, a
             event_actor, event_reason, event_data = actor, reason, data
         events.record(application.id, step.trigger, event_actor, now, item_code=step.item,
                       from_state=step.from_state, to_state=step.to_state, reason=event_reason,
-                      data=event_data)
+                      data=_jsonable(event_data))
         if step.item is not None:
             row = items[step.item]
             row.state = step.to_state
@@ -278,25 +330,50 @@ def _record(application: Application, steps: list[Step], state: WorkflowState, a
                 row.decided_at, row.reason = now, reason
             elif step.to_state == ItemState.CANCELLED:
                 row.decided_at, row.reason = now, event_reason
-        _apply_effects(application, step, data)
+        if not step.automatic:
+            _apply_effects(application, items.get(step.item), step, data, actor, now)
     application.state = state.application
     if state.application == ApplicationState.CONCLUDED and application.outcome is None:
         application.outcome = outcome_of(state.items)
     application.updated_at = now
 
 
-def _apply_effects(application: Application, step: Step, data: dict) -> None:
-    """What a step changes beyond states: the materials on file, the delivery method."""
-    if step.item is not None or step.automatic:
+def _apply_effects(application: Application, row: ApplicationItem | None, step: Step,
+                   data: dict, actor: Actor, now: datetime) -> None:
+    """What a person's step changes beyond states: the materials on file, the results issued,
+    the delivery, the applicant's visits."""
+    if step.trigger == Trigger.SUPPLEMENT and data["channel"] == Channel.WINDOW:
+        _visit(application, VisitKind.CORRECTION, actor, now)
+    if row is not None:
+        if step.trigger == Trigger.APPROVE:
+            db.session.add(ItemResult(application_id=application.id, item_id=row.id,
+                                      issued_at=now, **data["result"]))
         return
     if step.trigger == Trigger.REQUEST_CORRECTION:
-        application.materials_missing = list(data["missing"])
+        application.materials_missing = [entry["material"] for entry in data["missing"]]
     elif step.trigger == Trigger.SUPPLEMENT:
         application.materials_handed_in = sorted(
             set(application.materials_handed_in) | set(data["materials"]))
         application.materials_missing = []
-    elif step.trigger == Trigger.DELIVER and "method" in data:
+    elif step.trigger == Trigger.DELIVER:
         application.delivery_method = data["method"]
+        application.tracking_number = data.get("tracking_number")
+        if data["method"] == DeliveryMethod.WINDOW:
+            _visit(application, VisitKind.DELIVERY, actor, now)
+
+
+def _visit(application: Application, kind: VisitKind, actor: Actor, now: datetime) -> None:
+    db.session.add(Visit(application_id=application.id, kind=kind, at=now,
+                         clerk_user_id=actor.user_id))
+
+
+def _jsonable(value):
+    """Event data as JSON stores it: days as ISO dates."""
+    if isinstance(value, dict):
+        return {key: _jsonable(each) for key, each in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(each) for each in value]
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _automatic_reason(step: Step, state: WorkflowState) -> str | None:

@@ -4,8 +4,9 @@ from datetime import date
 
 from ..engine.actors import ActorKind
 from ..engine.identifiers import mask_id, mask_phone
+from ..engine.states import ApplicationState, EventKind, ItemState
 from .clock_view import application_clock, item_clock
-from .models import Application, Event, PausedSpan
+from .models import Application, Event, ItemResult, PausedSpan, Visit
 
 
 def state_of(application: Application) -> dict:
@@ -36,9 +37,11 @@ def present_event(event: Event, staff_names: bool = True) -> dict:
 
 def present(application: Application, events: list[Event] | None = None,
             spans: list[PausedSpan] | None = None, today: date | None = None,
-            personal_data: bool = False, staff_names: bool = True) -> dict:
-    """The application; with ``events`` its history, and with ``spans`` its clocks. ID number
-    and phone are masked unless ``personal_data``."""
+            personal_data: bool = False, staff_names: bool = True,
+            results: list[ItemResult] | None = None, visits: list[Visit] | None = None) -> dict:
+    """The application; with ``events`` its history and the notices and decisions it records,
+    with ``spans`` its clocks, with ``results`` what it issued, with ``visits`` the applicant's
+    visits. ID number and phone are masked unless ``personal_data``."""
     id_number, phone = application.applicant_id_number, application.contact_phone
     if not personal_data:
         id_number, phone = mask_id(id_number), mask_phone(phone)
@@ -59,6 +62,7 @@ def present(application: Application, events: list[Event] | None = None,
         "materials_handed_in": application.materials_handed_in,
         "materials_missing": application.materials_missing,
         "delivery_method": application.delivery_method,
+        "tracking_number": application.tracking_number,
         "created_at": application.created_at,
         "updated_at": application.updated_at,
         "items": [
@@ -78,6 +82,11 @@ def present(application: Application, events: list[Event] | None = None,
     }
     if events is not None:
         body["history"] = [present_event(event, staff_names) for event in events]
+        _decisions(body, application, events, definition)
+    if results is not None:
+        body["results"] = [present_result(result, items) for result in results]
+    if visits is not None:
+        body["visits"] = [present_visit(visit, staff_names) for visit in visits]
     if spans is not None:
         body["clock"] = application_clock(application, today)
         by_item: dict[int, list[PausedSpan]] = {}
@@ -86,3 +95,59 @@ def present(application: Application, events: list[Event] | None = None,
         for row, shown in zip(application.items, body["items"], strict=True):
             shown["clock"] = item_clock(row, by_item.get(row.id, []), today)
     return body
+
+
+def present_result(result: ItemResult, items: dict) -> dict:
+    return {"item_code": result.item.item_code, "item_name": items[result.item.item_code]["name"],
+            **{key: getattr(result, key) for key in ("document", "number", "valid_from",
+                                                     "valid_until", "issued_at")}}
+
+
+def present_visit(visit: Visit, staff_names: bool = True) -> dict:
+    clerk = None
+    if visit.clerk is not None:
+        clerk = visit.clerk.username if staff_names else STAFF_NAMES_HIDDEN
+    return {"kind": visit.kind, "at": visit.at, "clerk": clerk}
+
+
+def _decisions(body: dict, application: Application, events: list[Event],
+               definition: dict) -> None:
+    """The open correction notices, the refusal, each item's opinion or denial: as the latest
+    event of each kind records them."""
+    latest = {(event.item_code, event.trigger): event for event in events}
+    names = {material["code"]: material["name"] for material in definition["materials"]}
+
+    def notice(item_code):
+        event = latest.get((item_code, EventKind.REQUEST_CORRECTION))
+        return None if event is None else _notice(event, names)
+
+    body["correction_notice"] = (notice(None) if application.state == ApplicationState.CORRECTION
+                                 else None)
+    refusal = latest.get((None, EventKind.REFUSE))
+    refused = refusal is not None and application.state == ApplicationState.REFUSED
+    body["refusal"] = _adverse(refusal) if refused else None
+    for row, shown in zip(application.items, body["items"], strict=True):
+        approval = latest.get((row.item_code, EventKind.APPROVE))
+        denial = latest.get((row.item_code, EventKind.DENY))
+        shown["correction_notice"] = (notice(row.item_code) if row.state == ItemState.CORRECTION
+                                      else None)
+        shown["opinion"] = (approval.data.get("opinion")
+                            if approval and row.state == ItemState.APPROVED else None)
+        shown["denial"] = _adverse(denial) if denial and row.state == ItemState.DENIED else None
+
+
+def _notice(event: Event, names: dict) -> dict:
+    """A one-time correction notice: each material with its note, and the day to hand them in
+    by (none on notices recorded before notices had one)."""
+    due_on = event.data.get("due_on")
+    return {"at": event.created_at, "reason": event.reason,
+            "missing": [{"material": entry["material"],
+                         "name": names.get(entry["material"], entry["material"]),
+                         "note": entry.get("note")} for entry in event.data.get("missing", [])],
+            "due_on": date.fromisoformat(due_on) if due_on else None}
+
+
+def _adverse(event: Event) -> dict:
+    """A refusal or denial as the applicant is told it (行政许可法 art. 38)."""
+    return {"at": event.created_at, "reason": event.reason, "basis": event.data.get("basis"),
+            "remedies": event.data.get("remedies")}

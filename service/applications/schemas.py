@@ -38,6 +38,34 @@ class ApplicationCreateSchema(_Strict):
                                     validate=validate.OneOf(_values(DeliveryMethod)))
 
 
+# What each trigger takes in ``data`` (checked by service/engine/inputs.py against the bundle).
+TRIGGER_DATA = """What each trigger takes in `data`; anything else is refused (422 naming
+`data.<field>`).
+
+- `request_correction` (at intake, or on an item): `missing`, every missing or defective
+  material with what is wrong with it, `[{"material": code, "note": text}]` (a bare code is a
+  material without a note; at intake the default is every material not yet handed in); `due_on`
+  (a date) or `days` (working days, 1-60), the applicant's time limit, by default
+  `CORRECTION_DAYS` (10) working days.
+- `supplement`: `materials`, the codes handed in (required at intake, may be empty on an item);
+  `channel`, `window` or `online`, by default `window` when staff record it and `online` when the
+  applicant does (a hand-in at the window is a visit).
+- `refuse` (不予受理), `deny` (不予许可): `basis` (required), the law or regulation and article;
+  the `reason` is required too. The remedies (行政复议 within 60 days, 行政诉讼 within 6 months)
+  come from the configuration and are stored with the decision.
+- `approve`: `opinion` (required), 审查意见; `result` (required), `{"document": name, "number":
+  licence or certificate number (required where the item issues a certificate), "valid_from":
+  date, "valid_until": date or null}`.
+- `deliver`: `method`, `window`, `post` or `electronic` (default: the one chosen at intake);
+  `tracking_number`, required for post and refused otherwise. Collecting at the window is a
+  visit.
+- `pause`: `cause`, one of hearing, testing, inspection, quarantine, appraisal, expert_review,
+  tender_auction, other (`other` needs a reason).
+- `extend`: `days`, an integer; an item's extensions together at most its statutory extension.
+- the others: nothing.
+"""
+
+
 class TransitionRequestSchema(_Strict):
     trigger = fields.String(required=True, validate=validate.OneOf(_values(Trigger)))
     item = fields.String(load_default=None, allow_none=True,
@@ -45,7 +73,8 @@ class TransitionRequestSchema(_Strict):
                          metadata={"description": "item code, for an item's trigger"})
     reason = fields.String(load_default=None, allow_none=True,
                            validate=validate.Length(max=2000))
-    data = fields.Dict(keys=fields.String(), load_default=dict)
+    data = fields.Dict(keys=fields.String(), load_default=dict,
+                       metadata={"description": TRIGGER_DATA})
 
 
 class ApplicationFilterSchema(_Strict):
@@ -106,6 +135,48 @@ class ApplicationClockSchema(_ClockSchema):
                        "the application counts as accepted on the day of receipt"})
 
 
+class MissingMaterialSchema(Schema):
+    material = fields.String()
+    name = fields.String()
+    note = fields.String(allow_none=True)
+
+
+class CorrectionNoticeSchema(Schema):
+    at = fields.DateTime()
+    reason = fields.String(allow_none=True)
+    missing = fields.List(fields.Nested(MissingMaterialSchema), metadata={
+        "description": "every missing or defective material, with what is wrong with it"})
+    due_on = fields.Date(allow_none=True, metadata={
+        "description": "the day by which the applicant hands them in"})
+
+
+class AdverseDecisionSchema(Schema):
+    at = fields.DateTime()
+    reason = fields.String()
+    basis = fields.String(allow_none=True, metadata={"description": "the legal basis"})
+    remedies = fields.String(allow_none=True, metadata={
+        "description": "administrative reconsideration and lawsuit, as the decision states them "
+                       "(行政许可法 art. 38)"})
+
+
+class ResultSchema(Schema):
+    item = fields.String(attribute="item_code")
+    item_name = fields.String()
+    document = fields.String(metadata={"description": "the document issued"})
+    number = fields.String(allow_none=True, metadata={
+        "description": "the licence or certificate number"})
+    valid_from = fields.Date(allow_none=True)
+    valid_until = fields.Date(allow_none=True, metadata={"description": "null: without limit"})
+    issued_at = fields.DateTime()
+
+
+class VisitSchema(Schema):
+    kind = fields.String(metadata={"description": "intake, correction or delivery"})
+    at = fields.DateTime()
+    clerk = fields.String(allow_none=True, metadata={
+        "description": "who served the applicant ('staff' for applicants)"})
+
+
 class ItemOutSchema(Schema):
     code = fields.String(attribute="item_code")
     name = fields.String()
@@ -116,6 +187,12 @@ class ItemOutSchema(Schema):
     opened_at = fields.DateTime()
     decided_at = fields.DateTime()
     reason = fields.String()
+    opinion = fields.String(allow_none=True, metadata={
+        "description": "审查意见: the reviewer's opinion, once approved"})
+    denial = fields.Nested(AdverseDecisionSchema, allow_none=True, metadata={
+        "description": "不予许可: once denied"})
+    correction_notice = fields.Nested(CorrectionNoticeSchema, allow_none=True, metadata={
+        "description": "the department's open correction notice"})
     clock = fields.Nested(ItemClockSchema)
 
 
@@ -152,6 +229,16 @@ class ApplicationSchema(ApplicationSummarySchema):
     materials_missing = fields.List(fields.String(), metadata={
         "description": "the latest correction notice: everything still to hand in"})
     delivery_method = fields.String()
+    tracking_number = fields.String(allow_none=True, metadata={
+        "description": "the post's tracking number, once delivered by post"})
+    correction_notice = fields.Nested(CorrectionNoticeSchema, allow_none=True, metadata={
+        "description": "the open one-time correction notice (一次告知) at intake"})
+    refusal = fields.Nested(AdverseDecisionSchema, allow_none=True, metadata={
+        "description": "不予受理: once refused at intake"})
+    results = fields.List(fields.Nested(ResultSchema), metadata={
+        "description": "the documents the approved items issued: what the applicant receives"})
+    visits = fields.List(fields.Nested(VisitSchema), metadata={
+        "description": "each time the applicant was served at the window; none: fully online"})
     items = fields.List(fields.Nested(ItemOutSchema))
     history = fields.List(fields.Nested(EventOutSchema))
     clock = fields.Nested(ApplicationClockSchema)

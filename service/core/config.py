@@ -6,6 +6,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
 MIN_SECRET_KEY_BYTES = 32  # it signs sessions, citizens' tokens and receipt links
+# 行政复议法 (2023) art. 20: sixty days; 行政诉讼法 art. 46: six months (docs/DOMAIN.md).
+DEFAULT_REMEDIES = ("如不服本决定，可以自知道该决定之日起六十日内依法申请行政复议，"
+                    "或者自知道该决定之日起六个月内依法向人民法院提起行政诉讼。")
 
 
 class Config:
@@ -21,6 +24,12 @@ class Config:
     DEMO_DATA_ALLOWED = True
     # An item turns yellow in this last share of its committed limit (and always on its last day).
     WARNING_YELLOW_SHARE = float(os.environ.get("WARNING_YELLOW_SHARE", "0.2"))
+    # Working days a correction notice gives the applicant unless it says otherwise (no general
+    # statute sets one for licences; 行政复议法 art. 31 gives ten for its own corrections).
+    CORRECTION_DAYS = int(os.environ.get("CORRECTION_DAYS", "10"))
+    # The remedies every refusal and denial states (行政许可法 art. 38), stored with each decision
+    # as it was worded then. Name the county's reconsideration body and court here if wished.
+    REMEDIES = os.environ.get("REMEDIES", DEFAULT_REMEDIES)
 
     API_TITLE = "onething"
     API_VERSION = "1"

@@ -13,19 +13,26 @@ from ..engine.calendar import local_date
 from ..engine.states import Trigger
 from ..workdays.operations import calendar_around
 from .history import play_history
-from .samples import answers_for, applicant_for
+from .samples import answers_for, applicant_for, approval_for
 
 demo_cli = AppGroup("demo", help="Demo data for trying onething out.")
 
 # Who fires each scenario's steps: the demo accounts of `flask users demo`.
 CLERK, REVIEWER = "window", "reviewer"
 
-# (bundle, materials left out, then the triggers fired: (trigger, item, reason, data, actor))
+# (bundle, materials left out, then the triggers fired: (trigger, item, reason, data, actor));
+# an approval without data gets the sample opinion and result (samples.approval_for).
 SCENARIOS = {
     "accepted, first item open, the rest waiting on it": ("newborn", [], [
         (Trigger.ACCEPT, None, None, {}, CLERK)]),
-    "in correction: the child's photo is missing": ("newborn", ["child_photo"], [
-        (Trigger.REQUEST_CORRECTION, None, "请补交新生儿近期免冠照片", {}, CLERK)]),
+    "in correction: the child's photo is missing, the medical record lacks its seal": (
+        "newborn", ["child_photo"], [
+            (Trigger.REQUEST_CORRECTION, None, "请一次性补正以下材料", {"missing": [
+                {"material": "child_photo", "note": "请补交新生儿近期免冠照片"},
+                {"material": "birth_medical_record", "note": "缺少医院盖章"}]}, CLERK)]),
+    "refused at intake, with its legal basis and the remedies": ("company_closure", [], [
+        (Trigger.REFUSE, None, "企业尚有未结清的税款，不符合简易注销条件",
+         {"basis": "《中华人民共和国市场主体登记管理条例》第三十三条"}, CLERK)]),
     "three departments working in parallel": ("restaurant", [], [
         (Trigger.ACCEPT, None, None, {}, CLERK),
         (Trigger.START_REVIEW, "business_establishment", None, {}, REVIEWER),
@@ -44,7 +51,8 @@ SCENARIOS = {
                           "vaccination_certificate")
         for step in ((Trigger.START_REVIEW, item, None, {}, REVIEWER),
                      (Trigger.APPROVE, item, None, {}, REVIEWER))] + [
-        (Trigger.DELIVER, None, None, {"method": "electronic"}, CLERK)]),
+        (Trigger.DELIVER, None, None, {"method": "post", "tracking_number": "SF1234567890123"},
+         CLERK)]),
 }
 
 
@@ -82,6 +90,8 @@ def seed(history_days, random_seed):
             materials=[code for code in bundle.material_codes if code not in left_out],
             delivery_method="window", actor=accounts[CLERK])
         for trigger, item, reason, data, actor in steps:
+            if trigger == Trigger.APPROVE and not data:
+                data = approval_for(bundle, item, serial)
             operations.fire(application.number, trigger, item, reason, data, accounts[actor])
         click.echo(f"{application.number}  query code {query_code}  {bundle.name}: {label}")
     db.session.commit()

@@ -16,10 +16,14 @@ from ..catalog.operations import list_bundles, machine_for
 from ..engine.actors import APPLICANT, Actor
 from ..engine.bundle import Bundle
 from ..engine.calendar import SHANGHAI, WorkingCalendar
-from ..engine.states import ApplicationState, Trigger
-from .samples import answers_for, applicant_for
+from ..engine.states import ApplicationState, Channel, DeliveryMethod, Trigger
+from .samples import answers_for, applicant_for, approval_for
 
 ONLINE_SHARE = 0.76  # the county handles 76.24% fully online
+DELIVERY_SHARES = {  # how results reach the applicant, by the channel applied through
+    Channel.ONLINE: {DeliveryMethod.ELECTRONIC: 0.8, DeliveryMethod.POST: 0.2},
+    Channel.WINDOW: {DeliveryMethod.WINDOW: 0.7, DeliveryMethod.POST: 0.3},
+}
 
 
 @dataclass
@@ -61,12 +65,16 @@ def _at(day: date, rng: random.Random) -> datetime:
 def _play_one(bundle: Bundle, received: date, today: date, calendar: WorkingCalendar,
               rng: random.Random, cast: Cast, serial: int) -> str:
     missing = [code for code in sorted(bundle.material_codes) if rng.random() < 0.08]
+    channel = Channel.ONLINE if rng.random() < ONLINE_SHARE else Channel.WINDOW
+    # Online applicants mostly take their results electronically, the window's at the window.
+    delivery = rng.choices(list(DELIVERY_SHARES[channel]),
+                           weights=list(DELIVERY_SHARES[channel].values()))[0]
     application, _ = operations.create_application(
-        bundle_code=bundle.code, channel="online" if rng.random() < ONLINE_SHARE else "window",
+        bundle_code=bundle.code, channel=channel,
         applicant=applicant_for(bundle, serial), contact_phone="13800138000",
         form=answers_for(bundle), materials=[code for code in sorted(bundle.material_codes)
                                              if code not in missing],
-        delivery_method="window", actor=cast.clerk, now=_at(received, rng))
+        delivery_method=delivery, actor=cast.clerk, now=_at(received, rng))
     number = application.number
     day = received
     if bundle.missing_materials(set(application.materials_handed_in)):
@@ -75,9 +83,11 @@ def _play_one(bundle: Bundle, received: date, today: date, calendar: WorkingCale
         day = calendar.add_working_days(day, rng.randint(1, 3))
         if day >= today:
             return application.state
+        # Who applied at the window brings the missing materials there; the others upload them.
         operations.fire(number, Trigger.SUPPLEMENT, None, None,
                         {"materials": bundle.missing_materials(
-                            set(application.materials_handed_in))}, APPLICANT, now=_at(day, rng))
+                            set(application.materials_handed_in))},
+                        cast.clerk if channel == Channel.WINDOW else APPLICANT, now=_at(day, rng))
     accepted_at = _at(day, rng)
     operations.fire(number, Trigger.ACCEPT, None, None, {}, cast.clerk, now=accepted_at)
 
@@ -104,7 +114,7 @@ def _play_one(bundle: Bundle, received: date, today: date, calendar: WorkingCale
             if decided.date() >= today:
                 break
         steps.append((max(decided, review + timedelta(minutes=30)), Trigger.APPROVE, code,
-                      None, {}))
+                      None, approval_for(bundle, code, serial)))
         finished[code] = steps[-1][0]
     for when, trigger, code, reason, data in sorted(steps, key=lambda step: step[0]):
         if when.date() < today:
@@ -113,8 +123,10 @@ def _play_one(bundle: Bundle, received: date, today: date, calendar: WorkingCale
         delivered = _later(calendar.add_working_days(max(finished.values()).date(), 1),
                            max(finished.values()), rng)
         if delivered.date() < today:
-            operations.fire(number, Trigger.DELIVER, None, None, {"method": "electronic"},
-                            cast.clerk, now=delivered)
+            data = ({"tracking_number": f"SF{serial:013d}"}
+                    if delivery == DeliveryMethod.POST else {})
+            operations.fire(number, Trigger.DELIVER, None, None, data, cast.clerk,
+                            now=delivered)
     return application.state
 
 

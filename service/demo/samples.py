@@ -58,3 +58,16 @@ def applicant_for(bundle: Bundle, serial: int) -> dict:
     if bundle.audience == ApplicantKind.COMPANY:
         return {"kind": "company", "name": "县恒通商贸有限公司", "id_number": credit_code(serial)}
     return {"kind": "person", "name": "李明", "id_number": resident_id(serial)}
+
+
+def approval_for(bundle: Bundle, item_code: str, serial: int = 1) -> dict:
+    """An approval's data: the reviewer's opinion and the result, with a number where the item
+    issues a certificate (named after it), a plain decision letter where it issues none."""
+    item = bundle.item(item_code)
+    names = {material.code: material.name for material in bundle.materials}
+    if item.produces:  # named by the bundle where a later item consumes it
+        result = {"document": names.get(item.produces[0]) or f"{item.name}证明",
+                  "number": f"{item_code.upper()[:12]}-2026-{serial:06d}"}
+    else:
+        result = {"document": f"{item.name}准予决定书", "number": None}
+    return {"opinion": "材料齐全，符合法定条件，同意。", "result": result}

@@ -68,6 +68,14 @@ class Channel(StrEnum):
     ONLINE = "online"
 
 
+class VisitKind(StrEnum):
+    """Why the applicant came to the window in person (最多跑一次 counts these)."""
+
+    INTAKE = "intake"  # applied at the window
+    CORRECTION = "correction"  # handed in what a correction notice asked for
+    DELIVERY = "delivery"  # collected the results
+
+
 ITEM_DECIDED = frozenset({ItemState.APPROVED, ItemState.DENIED})
 ITEM_FINAL = frozenset(
     {ItemState.APPROVED, ItemState.DENIED, ItemState.CANCELLED, ItemState.WITHDRAWN}

@@ -70,27 +70,29 @@ def status_of(application: Application, today: date | None = None) -> dict:
 
 
 def _todo(application: Application, events, materials: dict, bundle) -> list[dict]:
-    """What the applicant must do now: every material the correction notices ask for."""
-    todo = []
+    """What the applicant must do now: every material the correction notices ask for, with
+    what is wrong with it, and by when."""
+    notices = []
     if application.state == ApplicationState.CORRECTION:
-        todo.append({"who": None, "reason": _last_reason(events, None),
-                     "materials": [materials.get(code, code)
-                                   for code in application.materials_missing]})
-    for row in application.items:
-        if row.state == ItemState.CORRECTION:
-            notice = _last_event(events, row.item_code, EventKind.REQUEST_CORRECTION)
-            missing = notice.data.get("missing", []) if notice else []
-            todo.append({"who": bundle.item(row.item_code).department.name,
-                         "reason": notice.reason if notice else None,
-                         "materials": [materials.get(code, code) for code in missing]})
+        notices.append((None, None))
+    notices += [(row.item_code, bundle.item(row.item_code).department.name)
+                for row in application.items if row.state == ItemState.CORRECTION]
+    todo = []
+    for item_code, who in notices:
+        notice = _last_event(events, item_code, EventKind.REQUEST_CORRECTION)
+        data = notice.data if notice else {}
+        todo.append({"who": who, "reason": notice.reason if notice else None,
+                     "materials": [_wanted(entry, materials)
+                                   for entry in data.get("missing", [])],
+                     "due_on": date.fromisoformat(data["due_on"]) if "due_on" in data else None})
     return todo
+
+
+def _wanted(entry: dict, materials: dict) -> str:
+    name = materials.get(entry["material"], entry["material"])
+    return f"{name}（{entry['note']}）" if entry.get("note") else name
 
 
 def _last_event(events, item_code, trigger):
     return next((event for event in reversed(events)
                  if event.item_code == item_code and event.trigger == trigger), None)
-
-
-def _last_reason(events, item_code) -> str | None:
-    event = _last_event(events, item_code, EventKind.REQUEST_CORRECTION)
-    return event.reason if event else None

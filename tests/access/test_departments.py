@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tests.db_counts import counts
-from tests.factories import create, fire
+from tests.factories import approval, create, fire
 
 TAX_ITEM = "tax_deregistration"
 MARKET_ITEM = "company_deregistration"  # market regulation, opens once the tax item is approved
@@ -37,7 +37,8 @@ def closure(client) -> str:
 
 def test_reviewer_decides_a_tax_item(client, closure):
     fire(client, closure, "start_review", TAX_ITEM, as_role="reviewer")
-    body = fire(client, closure, "approve", TAX_ITEM, as_role="reviewer")
+    body = fire(client, closure, "approve", TAX_ITEM, as_role="reviewer",
+                data=approval(client.application, TAX_ITEM))
     assert items(body) == {TAX_ITEM: "approved"}  # the reviewer's view: the tax item alone
     approved = [event for event in body["history"] if event["trigger"] == "approve"]
     assert approved[0]["actor"] == "reviewer"
@@ -46,7 +47,8 @@ def test_reviewer_decides_a_tax_item(client, closure):
 
 def test_reviewer_cannot_fire_on_another_departments_item(client, app, closure):
     fire(client, closure, "start_review", TAX_ITEM, as_role="reviewer")
-    fire(client, closure, "approve", TAX_ITEM, as_role="reviewer")
+    fire(client, closure, "approve", TAX_ITEM, as_role="reviewer",
+         data=approval(app, TAX_ITEM))
     before = counts(app)
     for trigger in ("start_review", "approve", "pause"):
         response = post_trigger(client, closure, "reviewer", trigger, MARKET_ITEM,
@@ -114,7 +116,8 @@ def test_application_without_tax_items_is_404_for_the_reviewer(client, app):
 
 def test_reviewer_sees_only_the_tax_item_and_its_history(client, closure):
     fire(client, closure, "start_review", TAX_ITEM)
-    fire(client, closure, "approve", TAX_ITEM)  # opens company deregistration
+    fire(client, closure, "approve", TAX_ITEM,  # opens company deregistration
+         data=approval(client.application, TAX_ITEM))
     fire(client, closure, "start_review", MARKET_ITEM)
     full = client.get(f"/api/applications/{closure}").get_json()
     assert len(full["items"]) == 6

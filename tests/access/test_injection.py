@@ -11,7 +11,7 @@ from service.applications.models import Application, ApplicationItem, Event
 from service.core.database import db
 from service.demo.samples import resident_id
 from tests.conftest import PASSWORD
-from tests.factories import create, fire
+from tests.factories import BASIS, create, fire
 
 SQL = "'; DROP TABLE applications; --"
 SCRIPT = "<script>alert(1)</script>"
@@ -59,7 +59,7 @@ def test_applicant_name_and_form_answers_are_kept_verbatim(client, app, text):
 @pytest.mark.parametrize("text", PAYLOADS, ids=["sql", "script", "attribute"])
 def test_reasons_of_refuse_deny_and_pause_are_kept_verbatim(client, app, text):
     refused = create(client)["number"]
-    body = fire(client, refused, "refuse", reason=text)
+    body = fire(client, refused, "refuse", reason=text, data={"basis": BASIS})
     assert body["state"] == "refused" and body["history"][-1]["reason"] == text
 
     number = create(client, "company_closure")["number"]
@@ -70,7 +70,7 @@ def test_reasons_of_refuse_deny_and_pause_are_kept_verbatim(client, app, text):
     spans = paused["items"][0]["clock"]["paused_spans"]
     assert [(each["cause"], each["note"]) for each in spans] == [("other", text)]
     fire(client, number, "resume", item)
-    body = fire(client, number, "deny", item, reason=text)
+    body = fire(client, number, "deny", item, reason=text, data={"basis": BASIS})
     denied = next(each for each in body["items"] if each["code"] == item)
     assert denied["state"] == "denied" and denied["reason"] == text
     reasons = [event["reason"] for event in body["history"] if event["trigger"] in

@@ -1,4 +1,4 @@
-from tests.factories import application_payload, create, decide, fire
+from tests.factories import BASIS, application_payload, approval, create, decide, fire
 
 NEWBORN_ITEMS = ["birth_medical_certificate", "birth_registration", "newborn_medical_insurance",
                  "social_security_card", "vaccination_certificate"]
@@ -120,11 +120,13 @@ def test_correction_with_nothing_missing_is_refused(client):
     assert "data.missing" in body["detail"]
 
 
-def test_refusal_needs_a_reason_and_ends_the_application(client):
+def test_refusal_needs_a_reason_and_its_basis_and_ends_the_application(client):
     number = create(client)["number"]
-    fire(client, number, "refuse", expect=422)
-    body = fire(client, number, "refuse", reason="不属于本县受理范围")
+    missing = fire(client, number, "refuse", expect=422)
+    assert set(missing["errors"]) == {"reason", "data"}
+    body = fire(client, number, "refuse", reason="不属于本县受理范围", data={"basis": BASIS})
     assert body["state"] == "refused"
+    assert body["refusal"]["basis"] == BASIS and body["refusal"]["remedies"]
     refused = fire(client, number, "accept", expect=409)
     assert refused["detail"] == "'accept' is not allowed while the application is 'refused'"
     assert refused["allowed"] == {"application": [], "items": {code: [] for code in NEWBORN_ITEMS}}
@@ -184,7 +186,8 @@ def test_transitions_lists_what_is_allowed_now(client):
 def test_trigger_not_allowed_is_409_naming_state_and_allowed(client):
     number = create(client)["number"]
     response = client.post(f"/api/applications/{number}/transitions",
-                           json={"trigger": "approve", "item": "birth_registration"},
+                           json={"trigger": "approve", "item": "birth_registration",
+                                 "data": approval(client.application, "birth_registration")},
                            headers=client.staff.headers("supervisor"))
     body = response.get_json()
     assert response.status_code == 409

@@ -14,7 +14,7 @@ from service.catalog.operations import publish
 from service.core.database import db
 from service.engine.bundle import Bundle
 from tests.conftest import COUNTY_WORKFLOWS, make_staff, staff_client
-from tests.factories import create, fire
+from tests.factories import approval, create, fire
 
 # Read once, at collection: the run-through test is parametrized by the county's bundle codes.
 COUNTY = load_catalog(COUNTY_WORKFLOWS)
@@ -119,8 +119,9 @@ def test_every_bundle_runs_from_creation_to_delivery(app, county_catalog, passwo
                              headers=client.staff.headers("supervisor")).get_json()["allowed"]
         code, triggers = next((code, triggers) for code, triggers in allowed["items"].items()
                               if {"start_review", "approve"} & set(triggers))
-        body = fire(client, number, "start_review" if "start_review" in triggers else "approve",
-                    code)
+        trigger = "start_review" if "start_review" in triggers else "approve"
+        body = fire(client, number, trigger, code,
+                    data=approval(app, code) if trigger == "approve" else None)
     assert (body["state"], body["outcome"]) == ("concluded", "approved")
     assert {item["state"] for item in body["items"]} == {"approved"}
     assert fire(client, number, "deliver")["state"] == "delivered"

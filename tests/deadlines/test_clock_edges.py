@@ -3,7 +3,7 @@ on its sum, a late item stays late through a pause, and a pause on the deadline 
 holiday runs to the next working day. Each test failed before its fix."""
 
 from tests.deadlines.test_clock_api import item, on
-from tests.factories import create, fire
+from tests.factories import approval, create, fire
 
 ESTABLISHMENT = "business_establishment"  # committed 1, statutory 15, extension 10 working days
 
@@ -57,5 +57,6 @@ def test_a_pause_on_the_deadline_day_resumed_on_a_holiday_runs_to_the_next_worki
     # Resumed on a holiday with no day left: the first working day on or after it.
     assert clock["committed_due"] == "2026-10-08"
     with on(10, 8):
-        approved = fire(client, number, "approve", ESTABLISHMENT)
+        approved = fire(client, number, "approve", ESTABLISHMENT,
+                        data=approval(client.application, ESTABLISHMENT))
     assert item(approved, ESTABLISHMENT)["clock"]["on_time"] is True

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from service.core.database import db
 from service.deadlines.sweep import sweep
 from service.outbox.models import OutboxMessage
-from tests.factories import create, fire
+from tests.factories import BASIS, approval, create, fire
 
 ITEM = "business_establishment"
 
@@ -141,7 +141,8 @@ def test_a_decided_item_is_not_announced(app, client, runner, decision):
     number = accepted_restaurant(client)
     with at(6, 1, hour=11):
         fire(client, number, "start_review", ITEM)
-        fire(client, number, decision, ITEM, reason="不符合法定条件")
+        fire(client, number, decision, ITEM, reason="不符合法定条件",
+             data=approval(app, ITEM) if decision == "approve" else {"basis": BASIS})
     # Approved, the three items after it opened on 1 June (committed due 8 June); denied, they
     # were cancelled. Either way nothing is near a deadline on 3 or 5 June.
     for day in (2, 3, 5):

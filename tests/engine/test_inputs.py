@@ -1,16 +1,20 @@
 """What a bundle asks of an applicant, and what each trigger needs: no database, no app. The
 bundles are the tests' frozen catalog's (the ``catalog`` fixture)."""
 
+from datetime import date
+
 import pytest
 from marshmallow import ValidationError
 
 from service.catalog.definitions import Catalog
 from service.engine.bundle import Bundle
+from service.engine.calendar import WorkingCalendar
 from service.engine.errors import InvalidTriggerInput
-from service.engine.inputs import check_submission, check_trigger_input
+from service.engine.inputs import check_submission, check_trigger_input, correction_due
 from service.engine.states import Trigger
 
 T = Trigger
+BASIS = "《中华人民共和国行政许可法》第三十二条"
 
 
 def bundle_of(catalog: Catalog, code: str) -> Bundle:
@@ -155,17 +159,18 @@ def test_unknown_item_is_named_with_the_bundles_items(newborn):
 )
 @pytest.mark.parametrize("reason", [None, "", "   "])
 def test_reason_required(newborn, trigger, item, reason):
-    errors = trigger_errors(newborn, trigger, item=item, reason=reason)
+    data = {} if trigger == T.REQUEST_CORRECTION else {"basis": BASIS}
+    errors = trigger_errors(newborn, trigger, item=item, reason=reason, data=data)
     assert set(errors) == {"reason"}
 
 
 @pytest.mark.parametrize(
-    ("trigger", "item"),
-    [(T.REFUSE, None), (T.DENY, "birth_registration"),
-     (T.REQUEST_CORRECTION, "birth_registration")],
+    ("trigger", "item", "data"),
+    [(T.REFUSE, None, {"basis": BASIS}), (T.DENY, "birth_registration", {"basis": BASIS}),
+     (T.REQUEST_CORRECTION, "birth_registration", {})],
 )
-def test_reason_given(newborn, trigger, item):
-    assert check_trigger_input(newborn, trigger, item, "照片不清晰", {}) == {}
+def test_reason_given(newborn, trigger, item, data):
+    assert check_trigger_input(newborn, trigger, item, "照片不清晰", data) == data
 
 
 def test_application_correction_needs_no_reason(newborn):
@@ -174,17 +179,90 @@ def test_application_correction_needs_no_reason(newborn):
 
 
 @pytest.mark.parametrize(
-    ("trigger", "item"), [(T.ACCEPT, None), (T.APPROVE, "birth_registration"), (T.DELIVER, None)]
+    ("trigger", "item"), [(T.ACCEPT, None), (T.START_REVIEW, "birth_registration"),
+                          (T.APPROVE, "birth_registration"), (T.DELIVER, None)]
 )
 def test_unknown_data_key_is_refused(newborn, trigger, item):
     errors = trigger_errors(newborn, trigger, item=item, data={"colour": "red"})
     assert set(errors) == {"data"}
-    assert set(errors["data"]) == {"colour"}
+    assert "colour" in errors["data"]  # an approval's opinion and result are missing too
 
 
-def test_correction_lists_missing_materials(newborn):
-    data = {"missing": ["child_photo", "birth_medical_record"]}
-    assert check_trigger_input(newborn, T.REQUEST_CORRECTION, None, None, data) == data
+def test_correction_lists_missing_materials_with_notes(newborn):
+    data = {"missing": [{"material": "child_photo", "note": "照片不清晰"},
+                        {"material": "birth_medical_record"}]}
+    assert check_trigger_input(newborn, T.REQUEST_CORRECTION, None, None, data) == {
+        "missing": [{"material": "child_photo", "note": "照片不清晰"},
+                    {"material": "birth_medical_record", "note": None}]}
+
+
+def test_correction_still_takes_bare_codes(newborn):
+    data = {"missing": ["child_photo"], "days": 5}
+    assert check_trigger_input(newborn, T.REQUEST_CORRECTION, None, None, data) == {
+        "missing": [{"material": "child_photo", "note": None}], "days": 5}
+
+
+@pytest.mark.parametrize(("data", "fields"), [
+    ({"days": 5, "due_on": "2026-12-01"}, {"days"}), ({"days": 61}, {"days"}),
+    ({"days": 1.5}, {"days"}), ({"due_on": "tomorrow"}, {"due_on"}),
+    ({"missing": [{"material": "child_photo", "colour": "red"}]}, {"missing"}),
+    ({"missing": [None]}, {"missing"}),
+])
+def test_correction_refuses_bad_limits_and_entries(newborn, data, fields):
+    errors = trigger_errors(newborn, T.REQUEST_CORRECTION, data=data)
+    assert set(errors["data"]) == fields
+
+
+def test_correction_due_from_days_or_a_date():
+    calendar, friday = WorkingCalendar(frozenset(), frozenset(), frozenset({2026})), date(
+        2026, 11, 20)
+    assert correction_due({}, friday, calendar, 10) == date(2026, 12, 4)
+    assert correction_due({"days": 1}, friday, calendar, 10) == date(2026, 11, 23)
+    assert correction_due({"due_on": date(2026, 11, 21)}, friday, calendar, 10) == date(
+        2026, 11, 21)
+    with pytest.raises(InvalidTriggerInput) as error:
+        correction_due({"due_on": friday}, friday, calendar, 10)
+    assert set(error.value.errors["data"]) == {"due_on"}
+
+
+@pytest.mark.parametrize("trigger", [T.REFUSE, T.DENY])
+@pytest.mark.parametrize("data", [{}, {"basis": ""}, {"basis": "   "}, {"basis": "x" * 501}])
+def test_refusal_and_denial_need_their_legal_basis(newborn, trigger, data):
+    item = "birth_registration" if trigger == T.DENY else None
+    errors = trigger_errors(newborn, trigger, item=item, reason="不符合条件", data=data)
+    assert set(errors) == {"data"} and set(errors["data"]) == {"basis"}
+
+
+APPROVAL = {"opinion": "同意", "result": {"document": "居民户口簿", "number": "A1"}}
+
+
+def test_approval_with_opinion_and_result(newborn):
+    cleaned = check_trigger_input(newborn, T.APPROVE, "birth_registration", None, APPROVAL)
+    assert cleaned == {"opinion": "同意", "result": {
+        "document": "居民户口簿", "number": "A1", "valid_from": None, "valid_until": None}}
+
+
+@pytest.mark.parametrize(("data", "fields"), [
+    ({}, {"opinion", "result"}),
+    ({**APPROVAL, "opinion": ""}, {"opinion"}),
+    ({**APPROVAL, "result": {"number": "A1"}}, {"result"}),
+    ({**APPROVAL, "result": {"document": "居民户口簿", "number": " "}}, {"result"}),
+    ({**APPROVAL, "result": {"document": "居民户口簿", "number": "A1",
+                             "valid_from": "2026-02-01", "valid_until": "2026-01-01"}},
+     {"result"}),
+])
+def test_approval_names_what_is_wrong(newborn, data, fields):
+    errors = trigger_errors(newborn, T.APPROVE, item="birth_registration", data=data)
+    assert set(errors["data"]) == fields
+
+
+def test_a_certificate_needs_its_number_other_results_need_not(newborn):
+    without = {"opinion": "同意", "result": {"document": "居民户口簿"}}
+    errors = trigger_errors(newborn, T.APPROVE, item="birth_registration", data=without)
+    assert set(errors["data"]["result"]) == {"number"}  # it produces household_register
+    cleaned = check_trigger_input(newborn, T.APPROVE, "newborn_medical_insurance", None,
+                                  without)
+    assert cleaned["result"]["number"] is None
 
 
 def test_unknown_missing_material_is_named_by_position(newborn):
@@ -214,10 +292,35 @@ def test_item_supplement_may_bring_no_material(newborn):
     assert cleaned == {"materials": []}
 
 
-@pytest.mark.parametrize("method", ["window", "post", "electronic"])
+@pytest.mark.parametrize("method", ["window", "electronic"])
 def test_deliver_accepts_each_method(newborn, method):
     assert check_trigger_input(newborn, T.DELIVER, None, None, {"method": method}) == {
         "method": method}
+
+
+def test_deliver_by_post_takes_a_tracking_number_and_only_post_does(newborn):
+    by_post = {"method": "post", "tracking_number": "SF1234567890123"}
+    assert check_trigger_input(newborn, T.DELIVER, None, None, by_post) == by_post
+    for data in ({"method": "post"}, {"method": "window", "tracking_number": "SF1"},
+                 {"method": "post", "tracking_number": ""}):
+        assert set(trigger_errors(newborn, T.DELIVER, data=data)["data"]) == {
+            "tracking_number"}
+
+
+def test_deliver_defaults_to_the_method_chosen_at_intake(newborn):
+    assert check_trigger_input(newborn, T.DELIVER, None, None, {},
+                               delivery_method="electronic") == {"method": "electronic"}
+    with pytest.raises(InvalidTriggerInput) as error:
+        check_trigger_input(newborn, T.DELIVER, None, None, {}, delivery_method="post")
+    assert set(error.value.errors["data"]) == {"tracking_number"}
+
+
+@pytest.mark.parametrize("channel", ["window", "online"])
+def test_supplement_says_where_it_was_handed_in(newborn, channel):
+    data = {"materials": ["child_photo"], "channel": channel}
+    assert check_trigger_input(newborn, T.SUPPLEMENT, None, None, data) == data
+    assert set(trigger_errors(newborn, T.SUPPLEMENT, data={**data, "channel": "post"})[
+        "data"]) == {"channel"}
 
 
 @pytest.mark.parametrize("method", ["pigeon", "", "WINDOW"])
