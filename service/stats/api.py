@@ -34,6 +34,11 @@ class FiguresSchema(Schema):
     online_share = fields.Float()
     exemption_share = fields.Float(metadata={
         "description": "materials replaced by electronic certificates"})
+    visits_per_application = fields.Float(metadata={
+        "description": "visits to the window per delivered application (intake, correction, "
+                       "collecting the results)"})
+    fully_online_share = fields.Float(metadata={
+        "description": "delivered applications with no visit from submission to delivery"})
 
 
 class StatsSchema(Schema):
@@ -46,5 +51,6 @@ class StatsSchema(Schema):
 @blp.response(200, StatsSchema)
 def get_stats(query):
     """Applications, turnaround (median, 90th percentile), on-time rates, paused time, the time
-    reduction against the items' standalone limits, online and exemption shares."""
+    reduction against the items' standalone limits, online and exemption shares, visits per
+    delivered application and the share of them handled fully online."""
     return turnaround_stats(query.get("since"), query.get("until"))

@@ -9,7 +9,9 @@ COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
            ("p90_turnaround", "p90", "{:g}"), ("on_time_committed", "on time", "{:.0%}"),
            ("on_time_statutory", "lawful", "{:.0%}"), ("paused_days", "paused", "{}"),
            ("standalone_limit", "alone", "{:g}"), ("time_reduction", "saved", "{:.0%}"),
-           ("online_share", "online", "{:.0%}"), ("exemption_share", "exempt", "{:.0%}")]
+           ("online_share", "online", "{:.0%}"), ("exemption_share", "exempt", "{:.0%}"),
+           ("visits_per_application", "visits", "{:.2f}"),
+           ("fully_online_share", "no visit", "{:.0%}")]
 
 
 @click.command("stats")
@@ -18,7 +20,8 @@ COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="received on or before")
 def stats_command(since, until):
     """Turnaround per bundle and overall (working days; 'alone' is the sum of the items'
-    statutory limits one after another, 'saved' the reduction against it)."""
+    statutory limits one after another, 'saved' the reduction against it; 'visits' to the window
+    per delivered application, 'no visit' the share of those delivered fully online)."""
     result = turnaround_stats(since.date() if since else None, until.date() if until else None)
     def cells(figures: dict) -> list[str]:
         return ["-" if figures[key] is None else form.format(figures[key])

@@ -7,14 +7,14 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..applications.models import Application
+from ..applications.models import Application, Visit
 from ..catalog.models import BundleVersion
 from ..catalog.operations import machine_for
 from ..core.database import db
 from ..engine.calendar import WorkingCalendar, local_date
-from ..engine.states import Channel
+from ..engine.states import ApplicationState, Channel
 from ..workdays.operations import calendar_for_years
 
 
@@ -34,6 +34,10 @@ class Figures:
     time_reduction: float | None = None  # 1 - turnaround / standalone limits
     online_share: float | None = None
     exemption_share: float | None = None  # materials replaced by electronic certificates
+    # Of the delivered applications: the visits to the window each took, on average, and the
+    # share that took none from submission to delivery (fully online, 全程网办).
+    visits_per_application: float | None = None
+    fully_online_share: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -41,10 +45,13 @@ class Figures:
 
 def turnaround_stats(since: date | None = None, until: date | None = None) -> dict:
     """Figures per bundle and overall, for applications received between the two days."""
+    visits = (select(func.count(Visit.id)).where(Visit.application_id == Application.id)
+              .correlate(Application).scalar_subquery())
     query = select(Application.bundle_code, Application.bundle_version_id, Application.channel,
                    Application.accepted_on, Application.concluded_at,
                    Application.committed_due, Application.statutory_due,
-                   Application.paused_days, Application.created_at)
+                   Application.paused_days, Application.created_at, Application.state,
+                   visits.label("visits"))
     rows = [row for row in db.session.execute(query)
             if (since is None or local_date(row.created_at) >= since)
             and (until is None or local_date(row.created_at) <= until)]
@@ -75,6 +82,12 @@ def _figures(code: str, name: str, rows: list, versions: dict,
                                          for material in listed),
                                      sum(len(listed) for listed in materials))
     figures.paused_days = sum(row.paused_days for row in rows)
+    delivered = [row for row in rows if row.state == ApplicationState.DELIVERED]
+    if delivered:
+        figures.visits_per_application = round(statistics.mean(row.visits for row in delivered),
+                                               2)
+        figures.fully_online_share = _share(sum(row.visits == 0 for row in delivered),
+                                            len(delivered))
     done = [row for row in rows if row.concluded_at and row.accepted_on]
     figures.concluded = len(done)
     if not done:

@@ -19,6 +19,7 @@ import time_machine
 from tests.factories import create, decide, fire
 
 NEWBORN_ALONE, RESTAURANT_ALONE = 32, 65
+NONE_DELIVERED = {"visits_per_application": None, "fully_online_share": None}
 
 
 def at(month: int, day: int, hour: int = 10):
@@ -89,6 +90,7 @@ def test_figures_per_bundle_and_overall(client, handled):
         "time_reduction": round(1 - (2 + 3 + 8) / (3 * NEWBORN_ALONE), 3),  # 0.865
         "online_share": 0.25,
         "exemption_share": round(newborn_exempt / newborn_materials, 3),
+        **NONE_DELIVERED,
     }
     assert restaurant == {
         "bundle": "restaurant",
@@ -104,6 +106,7 @@ def test_figures_per_bundle_and_overall(client, handled):
         "time_reduction": round(1 - 2 / RESTAURANT_ALONE, 3),
         "online_share": 0.0,
         "exemption_share": round(restaurant_exempt / restaurant_materials, 3),
+        **NONE_DELIVERED,
     }
     assert body["overall"] == {
         "bundle": "all",
@@ -123,6 +126,7 @@ def test_figures_per_bundle_and_overall(client, handled):
             / (4 * newborn_materials + restaurant_materials),
             3,
         ),
+        **NONE_DELIVERED,
     }
 
 
@@ -179,6 +183,9 @@ def test_flask_stats_prints_a_row_per_bundle_and_an_overall_row(app, runner, han
         "saved",
         "online",
         "exempt",
+        "visits",
+        "no",
+        "visit",
     ]
     assert [line.split()[0] for line in lines] == [
         "bundle",
@@ -251,6 +258,8 @@ def test_an_empty_database_gives_zeros_and_nothing_else(app, runner, staff):
             "time_reduction",
             "online_share",
             "exemption_share",
+            "visits_per_application",
+            "fully_online_share",
         ]
     )
     assert response.get_json() == {
@@ -267,4 +276,37 @@ def test_an_empty_database_gives_zeros_and_nothing_else(app, runner, staff):
     result = flask_stats(app, runner)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 3 and lines[2].split() == ["all", "0", "0", *["-"] * 4, "0", *["-"] * 4]
+    assert len(lines) == 3 and lines[2].split() == ["all", "0", "0", *["-"] * 4, "0", *["-"] * 6]
+
+
+def test_visits_per_delivered_application_and_the_share_fully_online(client, app, runner):
+    """Delivered: one online and delivered electronically (no visit), one online collected at
+    the window (1), one at the window with a correction handed in there, delivered by post (2).
+    One more at the window, not delivered yet, does not count."""
+    plans = [("online", [], {"method": "electronic"}),
+             ("online", [], {"method": "window"}),
+             ("window", ["child_photo"], {"method": "post", "tracking_number": "SF1"})]
+    with at(10, 12):
+        for channel, left_out, _ in plans:
+            materials = [code for code in ("parent_id_cards", "birth_medical_record",
+                                           "household_register", "marriage_certificate",
+                                           "child_photo") if code not in left_out]
+            number = create(client, channel=channel, materials=materials)["number"]
+            if left_out:
+                fire(client, number, "request_correction")
+                fire(client, number, "supplement", data={"materials": left_out})
+            fire(client, number, "accept")
+        create(client)
+    with at(10, 13):
+        numbers = [row["number"] for row in client.get(
+            "/api/applications?state=processing").get_json()]
+    for number in numbers:
+        conclude(client, number, 10, 14)
+    with at(10, 15):
+        for number, (_, _, delivery) in zip(sorted(numbers), plans, strict=True):
+            fire(client, number, "deliver", data=delivery)
+    overall = stats(client)["overall"]
+    assert overall["visits_per_application"] == 1.0  # (0 + 1 + 2) / 3
+    assert overall["fully_online_share"] == 0.333
+    result = flask_stats(app, runner)
+    assert result.output.splitlines()[-1].split()[-2:] == ["1.00", "33%"]
