@@ -90,6 +90,41 @@ def test_event_actors_migrate_up_and_down_keeping_every_row(backend, tmp_path):
         drop()
 
 
+BEFORE_CATALOG_TERMS = "acfa6433e5e5"  # the revision before departments' levels, items' kinds
+
+
+def test_catalog_terms_migrate_up_and_down_keeping_departments_and_items(backend, tmp_path):
+    url, drop = create_database(tmp_path, backend)
+    app = make_app(url)
+    try:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS, revision=BEFORE_CATALOG_TERMS)
+            with db.engine.begin() as connection:
+                _insert(connection, "departments", code="tax", name="国家税务总局县税务局")
+                _insert(connection, "service_items", code="tax_deregistration", name="税务注销",
+                        department_code="tax", definition={"code": "tax_deregistration"})
+
+            upgrade(directory=MIGRATIONS)
+            with db.engine.connect() as connection:
+                department = connection.execute(text(
+                    "SELECT code, name, level FROM departments")).one()
+                item = connection.execute(text("SELECT code, kind FROM service_items")).one()
+            # Kept, with no level or kind until the catalog is loaded again.
+            assert tuple(department) == ("tax", "国家税务总局县税务局", None)
+            assert tuple(item) == ("tax_deregistration", None)
+            with db.engine.begin() as connection:
+                connection.execute(text("UPDATE departments SET level = 'vertical'"))
+
+            downgrade(directory=MIGRATIONS, revision=BEFORE_CATALOG_TERMS)
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT code FROM departments")).scalar() == "tax"
+                assert connection.execute(text("SELECT code FROM service_items")).scalar() == (
+                    "tax_deregistration")
+            db.engine.dispose()
+    finally:
+        drop()
+
+
 BEFORE_STEP_RECORDS = "9a3c7d1e2f40"  # the revision before results, visits and noted notices
 
 

@@ -3,14 +3,19 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import JSONDocument, UTCDateTime, db, utcnow, write_once
+from ..core.database import JSONDocument, UTCDateTime, db, enum_text, utcnow, write_once
+from ..engine.terms import DepartmentLevel, ItemKind
 
 
 class Department(db.Model):
+    """A body that decides items: a department, a vertical office, an enterprise."""
+
     __tablename__ = "departments"
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # None only on rows loaded before levels existed, until the catalog is loaded again.
+    level: Mapped[DepartmentLevel | None] = mapped_column(enum_text(DepartmentLevel, 20, "level"))
 
 
 class ServiceItem(db.Model):
@@ -21,6 +26,7 @@ class ServiceItem(db.Model):
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    kind: Mapped[ItemKind | None] = mapped_column(enum_text(ItemKind, 20, "kind"))  # None: unsorted
     definition: Mapped[dict] = mapped_column(JSONDocument)
 
 

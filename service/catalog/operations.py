@@ -26,9 +26,11 @@ class PublishReport:
 def publish(catalog: Catalog, progress=None) -> PublishReport:
     """Store the catalog; a bundle gets a new version only where its definition changed."""
     report = PublishReport(departments=len(catalog.departments), items=len(catalog.items))
-    _upsert(Department, catalog.departments, lambda data: {"name": data["name"]})
+    _upsert(Department, catalog.departments, lambda data: {
+        "name": data["name"], "level": data["level"]})
     _upsert(ServiceItem, catalog.items, lambda data: {
-        "name": data["name"], "department_code": data["department"], "definition": data})
+        "name": data["name"], "department_code": data["department"], "kind": data["kind"],
+        "definition": data})
     bundles = {bundle.code: bundle for bundle in db.session.scalars(select(Bundle))}
     latest = {
         version.bundle_code: version
