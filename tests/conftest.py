@@ -111,8 +111,9 @@ def database_url(backend, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def catalog():
-    """The tests' frozen catalog: the three bundles DOMAIN.md describes (newborn, restaurant,
-    company_closure) with their items, quick to publish before every test. No database."""
+    """The tests' frozen catalog (tests/workflows/): three bundles docs/DOMAIN.md describes
+    (newborn, restaurant, company_closure) and a service commitment without a statutory limit
+    (utility_connection), with their items, quick to publish before every test. No database."""
     return load_catalog(TEST_WORKFLOWS)
 
 

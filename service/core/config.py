@@ -44,7 +44,6 @@ class Config:
         }
     }
 
-
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Redis down: each worker counts in memory (a warning is logged, /healthz says degraded)
     # rather than answering 500; a dead host costs a second, not a hung worker.
