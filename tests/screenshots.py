@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import logging
 import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
 from service import create_app
 from service.access.operations import PASSWORD_METHOD
@@ -30,9 +28,9 @@ from service.catalog.operations import publish
 from service.core.config import PROJECT_ROOT
 from service.core.database import db
 from service.workdays.operations import seed_from_library
+from tests.browsing import CHROMIUM, launch, phone_page, served
 from tests.conftest import PASSWORD, make_staff, staff_client
 from tests.factories import bundle_definition, create, decide, fire
-from tests.portal.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 
 def prepared_app(database: Path):
@@ -49,33 +47,16 @@ def prepared_app(database: Path):
 
 
 @contextmanager
-def served(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-@contextmanager
-def phone_page():
+def phone():
     """A page at 360 px, Chinese first, as the portal tests' ``phone``; fails on console errors."""
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True, locale="zh-CN")
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page
+        browser = launch(playwright)
+        with phone_page(browser) as (page, errors):
+            yield page
         browser.close()
     if errors:
         raise SystemExit(f"console errors: {errors}")
@@ -102,17 +83,17 @@ def take(out: Path) -> list[Path]:
             decide(client, delivered["number"], item)
         fire(client, delivered["number"], "deliver", data={"method": "electronic"})
 
-        with served(app) as live, phone_page() as phone:
-            look_up(phone, live, accepted)
-            phone.get_by_text("已受理，各部门正在办理").wait_for()
-            phone.screenshot(path=str(out / "status.png"), full_page=True)
+        with served(app) as live, phone() as page:
+            look_up(page, live, accepted)
+            page.get_by_text("已受理，各部门正在办理").wait_for()
+            page.screenshot(path=str(out / "status.png"), full_page=True)
 
-            look_up(phone, live, delivered)
-            phone.get_by_label("非常满意", exact=True).check()
-            phone.get_by_role("button", name="提交评价").click()
-            phone.get_by_text("感谢您的评价！").wait_for()
-            phone.reload()  # the page as the applicant finds it when they come back
-            phone.screenshot(path=str(out / "status-delivered.png"), full_page=True)
+            look_up(page, live, delivered)
+            page.get_by_label("非常满意", exact=True).check()
+            page.get_by_role("button", name="提交评价").click()
+            page.get_by_text("感谢您的评价！").wait_for()
+            page.reload()  # the page as the applicant finds it when they come back
+            page.screenshot(path=str(out / "status-delivered.png"), full_page=True)
         with app.app_context():
             db.engine.dispose()
     return [out / "status.png", out / "status-delivered.png"]

@@ -9,8 +9,8 @@ import urllib.request
 
 import psycopg
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browsing import served
 from tests.conftest import postgresql_only
 from tests.db_counts import counts
 from tests.factories import application_payload, create
@@ -63,12 +63,8 @@ def test_an_applicants_key_is_theirs(client, app):
 @pytest.fixture
 def live(app, client):
     """The app on a free port, one thread per request."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with served(app) as url:
+        yield url
 
 
 def post(url: str, body: dict, headers: dict) -> tuple[int, dict, dict]:

@@ -46,6 +46,13 @@ def _insert(connection, table: str, **values) -> None:
     connection.execute(reflected.insert(), values)
 
 
+def _one_bundle_version(connection, now: datetime) -> None:
+    """Bundle "b", version 1 (id 1): what an application row needs to point at."""
+    _insert(connection, "bundles", code="b", name="B", latest_version=1)
+    _insert(connection, "bundle_versions", id=1, bundle_code="b", version=1, digest="0" * 64,
+            definition={}, published_at=now)
+
+
 def test_event_actors_migrate_up_and_down_keeping_every_row(backend, tmp_path):
     url, drop = create_database(tmp_path, backend)
     app = make_app(url)
@@ -54,9 +61,7 @@ def test_event_actors_migrate_up_and_down_keeping_every_row(backend, tmp_path):
         with app.app_context():
             upgrade(directory=MIGRATIONS, revision=BEFORE_ACTORS)
             with db.engine.begin() as connection:
-                _insert(connection, "bundles", code="b", name="B", latest_version=1)
-                _insert(connection, "bundle_versions", id=1, bundle_code="b", version=1,
-                        digest="0" * 64, definition={}, published_at=now)
+                _one_bundle_version(connection, now)
                 _insert(connection, "applications", id=1, number="20261120000001",
                         bundle_version_id=1, bundle_code="b", state="submitted",
                         channel="window", applicant_kind="person", applicant_name="李明",
@@ -143,9 +148,7 @@ def test_step_records_migrate_up_and_down_keeping_every_row(backend, tmp_path):
         with app.app_context():
             upgrade(directory=MIGRATIONS, revision=BEFORE_STEP_RECORDS)
             with db.engine.begin() as connection:
-                _insert(connection, "bundles", code="b", name="B", latest_version=1)
-                _insert(connection, "bundle_versions", id=1, bundle_code="b", version=1,
-                        digest="0" * 64, definition={}, published_at=now)
+                _one_bundle_version(connection, now)
                 _insert(connection, "users", id=7, username="window", display_name="王芳",
                         password_hash="x", role="clerk", active=True, created_at=now)
                 for application_id, channel in ((1, "window"), (2, "online")):

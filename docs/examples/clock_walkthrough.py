@@ -12,13 +12,15 @@ from datetime import datetime
 from flask_migrate import upgrade
 
 from service import create_app
+from service.access.demo_accounts import ensure_demo_users
 from service.applications import operations
 from service.applications.presenters import present
 from service.catalog.definitions import load_catalog
 from service.catalog.operations import find_version, machine_for, publish
-from service.config import PROJECT_ROOT
-from service.database import db
+from service.core.config import PROJECT_ROOT
+from service.core.database import db
 from service.demo.samples import answers_for, applicant_for
+from service.engine.actors import staff
 from service.engine.calendar import SHANGHAI
 from service.engine.states import Trigger
 from service.workdays.operations import seed_from_library
@@ -47,23 +49,26 @@ def main() -> None:
             upgrade(directory=str(PROJECT_ROOT / "migrations"))
             seed_from_library()
             publish(load_catalog(PROJECT_ROOT / "workflows"))
+            clerk = staff(ensure_demo_users()["window"].id)
             bundle = machine_for(find_version("restaurant")).bundle
             application, _ = operations.create_application(
                 bundle_code="restaurant", channel="window", applicant=applicant_for(bundle, 1),
                 contact_phone="13800138000", form=answers_for(bundle),
                 materials=sorted(bundle.material_codes), delivery_method="window",
-                actor="clerk", now=at(9, 24))
+                actor=clerk, now=at(9, 24))
             number = application.number
 
             def fire(trigger, item=None, reason=None, data=None, when=None):
-                operations.fire(number, trigger, item, reason, data or {}, "clerk", now=when)
+                operations.fire(number, trigger, item, reason, data or {}, clerk, now=when)
 
             print(f"{'':<34} {ITEM} (committed 5, statutory 10)   application (committed 7)")
             print(f"{'step':<34} {'committed':<11} {'statutory':<11} {'paused':>6} "
                   f"{'ext':>4}   {'committed':<11} predicted")
             fire(Trigger.ACCEPT, when=at(9, 24))
             fire(Trigger.START_REVIEW, "business_establishment", when=at(9, 24))
-            fire(Trigger.APPROVE, "business_establishment", when=at(9, 28))
+            fire(Trigger.APPROVE, "business_establishment", when=at(9, 28), data={
+                "opinion": "符合法定条件", "result": {"document": "营业执照",
+                                                  "number": "91430121MA4L0000X1"}})
             show("9/28 license approved, item opens", number, at(9, 28))
             fire(Trigger.START_REVIEW, ITEM, when=at(9, 29))
             fire(Trigger.PAUSE, ITEM, "现场消防检测", {"cause": "testing"}, at(9, 29))

@@ -1,16 +1,10 @@
 """A live server and Debian's Chromium, driven by Playwright, at a phone's size."""
 
 import os
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PHONE = {"width": 360, "height": 740}
+from tests.browsing import CHROMIUM, launch, phone_page, served
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +17,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -31,23 +25,13 @@ def browser():
 @pytest.fixture
 def live(app, client):
     """The app served on a free port of this machine, with the catalog and staff loaded."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
 def phone(browser):
     """A page at 360 px, Chinese first; fails the test on any console error."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+    with phone_page(browser) as (page, errors):
+        yield page
     assert errors == [], errors
