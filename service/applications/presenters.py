@@ -5,6 +5,7 @@ from datetime import date
 from ..engine.actors import ActorKind
 from ..engine.identifiers import mask_id, mask_phone
 from ..engine.states import ApplicationState, EventKind, ItemState
+from ..engine.terms import FieldType
 from .clock_view import application_clock, item_clock
 from .models import Application, Event, ItemResult, PausedSpan, Visit
 
@@ -35,6 +36,17 @@ def present_event(event: Event, staff_names: bool = True) -> dict:
     return shown
 
 
+_MASKS = {FieldType.RESIDENT_ID: mask_id, FieldType.MOBILE: mask_phone}
+
+
+def _masked(form: dict, definition: dict) -> dict:
+    """The answers, with ID numbers and mobile numbers masked as the applicant's are."""
+    masks = {field["code"]: _MASKS[field["type"]] for field in definition["form"]
+             if field.get("type") in _MASKS}
+    return {code: masks[code](answer) if code in masks and isinstance(answer, str) else answer
+            for code, answer in form.items()}
+
+
 def present(application: Application, events: list[Event] | None = None,
             spans: list[PausedSpan] | None = None, today: date | None = None,
             personal_data: bool = False, staff_names: bool = True,
@@ -58,7 +70,7 @@ def present(application: Application, events: list[Event] | None = None,
         "applicant": {"kind": application.applicant_kind, "name": application.applicant_name,
                       "id_number": id_number},
         "contact_phone": phone,
-        "form": application.form,
+        "form": application.form if personal_data else _masked(application.form, definition),
         "materials_handed_in": application.materials_handed_in,
         "materials_missing": application.materials_missing,
         "delivery_method": application.delivery_method,
