@@ -13,8 +13,10 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..access.models import User
 from ..catalog.operations import find_version, machine_for
 from ..core.database import db, utcnow
 from ..core.problems import Missing
@@ -169,9 +171,14 @@ def find_by_query_code(number: str, query_code: str) -> Application | None:
     return application if application is not None and matches else None
 
 
+# Who acted is shown by name: their departments would be one more query each for nothing.
+_ACTOR_NAMES_ONLY = lazyload(User.departments)
+
+
 def history(application: Application) -> list[Event]:
     return list(db.session.scalars(
-        select(Event).where(Event.application_id == application.id).order_by(Event.id)))
+        select(Event).where(Event.application_id == application.id).order_by(Event.id)
+        .options(joinedload(Event.actor_user).options(_ACTOR_NAMES_ONLY))))
 
 
 def paused_spans(application: Application) -> list[PausedSpan]:
@@ -190,7 +197,8 @@ def results(application: Application) -> list[ItemResult]:
 def visits(application: Application) -> list[Visit]:
     return list(db.session.scalars(
         select(Visit).where(Visit.application_id == application.id)
-        .order_by(Visit.at, Visit.id)))
+        .order_by(Visit.at, Visit.id)
+        .options(joinedload(Visit.clerk).options(_ACTOR_NAMES_ONLY))))
 
 
 def list_applications(*, bundle: str | None = None, state: str | None = None,
