@@ -65,6 +65,9 @@ def status_of(application: Application, today: date | None = None) -> dict:
             for event in events if event.trigger in STEPS and event.trigger not in _HIDDEN_STEPS
         ],
         "delivery": DELIVERY[application.delivery_method],
+        "documents": [{"document": result.document, "number": result.number,
+                       "valid_until": result.valid_until}
+                      for result in operations.results(application)],
         "rated": rating_of(application),
     }
 

@@ -98,6 +98,8 @@ def test_after_delivery_the_applicant_rates_the_service_once(client, live, phone
     look_up(phone, live, created["number"], created["query_code"])
     assert phone.get_by_text("已办结并送达").is_visible()
     assert phone.get_by_text("电子证照，在线领取").is_visible()
+    assert phone.get_by_role("heading", name="您将收到的证照和文书").is_visible()
+    assert phone.locator("ul.documents li").count() == 5  # one result per approved item
     phone.get_by_label("不满意", exact=True).check()
     phone.get_by_role("button", name="提交评价").click()
     assert phone.get_by_role("alert").filter(has_text="请告诉我们哪里不满意").is_visible()
