@@ -67,7 +67,8 @@ def approval_for(bundle: Bundle, item_code: str, serial: int = 1) -> dict:
     names = {material.code: material.name for material in bundle.materials}
     if item.produces:  # named by the bundle where a later item consumes it
         result = {"document": names.get(item.produces[0]) or f"{item.name}证明",
-                  "number": f"{item_code.upper()[:12]}-2026-{serial:06d}"}
+                  # As a county body numbers what it issues: 县公安局证字〔2026〕第000001号.
+                  "number": f"{item.department.name}证字〔2026〕第{serial:06d}号"}
     else:
         result = {"document": f"{item.name}准予决定书", "number": None}
     return {"opinion": "材料齐全，符合法定条件，同意。", "result": result}
