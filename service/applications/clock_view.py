@@ -7,7 +7,13 @@ from datetime import date
 from ..core.database import utcnow
 from ..engine.calendar import local_date
 from ..engine.deadlines import level
-from ..engine.states import ITEM_CLOCK_STOPPED, ITEM_DECIDED, ITEM_RUNNING, ApplicationState
+from ..engine.states import (
+    ITEM_CLOCK_STOPPED,
+    ITEM_DECIDED,
+    ITEM_RUNNING,
+    ApplicationState,
+    Level,
+)
 from .models import Application, ApplicationItem, PausedSpan
 
 _FINISHED = (ApplicationState.CONCLUDED, ApplicationState.DELIVERED)
@@ -47,7 +53,7 @@ def item_clock(row: ApplicationItem, spans: list[PausedSpan], today: date | None
     finished = row.decided_at if row.state in ITEM_DECIDED else None
     standing = _standing(row, today, finished, row.state in ITEM_RUNNING)
     if row.committed_due is not None and row.state in ITEM_CLOCK_STOPPED:
-        standing["level"] = "paused"
+        standing["level"] = Level.PAUSED
     return {**clock, **standing}
 
 
@@ -63,7 +69,7 @@ def _standing(row, today: date, finished_at, running: bool) -> dict:
         standing["statutory_overdue"] = (row.statutory_due is not None
                                          and finished_on > row.statutory_due)
     elif running:
-        standing["level"] = level(today, row.committed_due, row.yellow_on).value
+        standing["level"] = level(today, row.committed_due, row.yellow_on)
         standing["statutory_overdue"] = (row.statutory_due is not None
                                          and today > row.statutory_due)
     return standing

@@ -21,9 +21,6 @@ class Actor:
         if (self.kind == ActorKind.STAFF) != (self.user_id is not None):
             raise ValueError("a staff actor has a user id, and only a staff actor")
 
-    def __str__(self) -> str:
-        return f"staff:{self.user_id}" if self.kind == ActorKind.STAFF else self.kind.value
-
 
 SYSTEM = Actor(ActorKind.SYSTEM)
 APPLICANT = Actor(ActorKind.APPLICANT)
