@@ -3,55 +3,17 @@
 from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
 
 from ..access.actors import current_actor
 from ..access.citizens import receipt_url
 from ..access.policy import viewer_of
-from ..engine.states import Channel, DeliveryMethod
+from ..engine.states import Channel
 from . import drafts
 from .api import application_detail
-from .schemas import ApplicationCreatedSchema
+from .schemas import ApplicationCreatedSchema, DraftSchema, DraftWriteSchema
 
 blp = Blueprint("drafts", __name__, url_prefix="/api/drafts",
                 description="Drafts: an application saved before it is submitted, for 30 days")
-
-
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class DraftApplicantSchema(_Strict):
-    kind = fields.String(validate=validate.OneOf(["person", "company"]))
-    name = fields.String(validate=validate.Length(max=200))
-    id_number = fields.String(validate=validate.Length(max=40))
-
-
-class DraftContentSchema(_Strict):
-    """What is known so far; every field optional until the draft is submitted."""
-
-    applicant = fields.Nested(DraftApplicantSchema)
-    contact_phone = fields.String(validate=validate.Length(max=30))
-    form = fields.Dict(keys=fields.String(validate=validate.Length(max=64)))
-    materials = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
-                            validate=validate.Length(max=200))
-    delivery_method = fields.String(validate=validate.OneOf([m.value for m in DeliveryMethod]))
-
-
-class DraftWriteSchema(_Strict):
-    bundle = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    content = fields.Nested(DraftContentSchema, load_default=dict)
-
-
-class DraftSchema(Schema):
-    id = fields.Integer()
-    bundle = fields.String(attribute="bundle_code")
-    channel = fields.String()
-    content = fields.Nested(DraftContentSchema)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    expires_at = fields.DateTime(metadata={"description": "renewed each time it is saved"})
 
 
 @blp.route("")

@@ -3,7 +3,7 @@ happen in the domain, against the application's bundle version."""
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..engine.states import ApplicationState, Channel, DeliveryMethod, Trigger
+from ..engine.states import ApplicantKind, ApplicationState, Channel, DeliveryMethod, Trigger
 
 
 def _values(enum) -> list[str]:
@@ -16,7 +16,7 @@ class _Strict(Schema):
 
 
 class ApplicantSchema(_Strict):
-    kind = fields.String(required=True, validate=validate.OneOf(["person", "company"]),
+    kind = fields.String(required=True, validate=validate.OneOf(_values(ApplicantKind)),
                          metadata={"description": "person (resident ID) or company (credit code)"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={
@@ -82,6 +82,41 @@ class ApplicationFilterSchema(_Strict):
     state = fields.String(validate=validate.OneOf(_values(ApplicationState)))
     department = fields.String(validate=validate.Length(min=1, max=64))
     channel = fields.String(validate=validate.OneOf(_values(Channel)))
+
+
+# Drafts: an application saved before it is submitted (drafts_api.py).
+
+
+class DraftApplicantSchema(_Strict):
+    kind = fields.String(validate=validate.OneOf(_values(ApplicantKind)))
+    name = fields.String(validate=validate.Length(max=200))
+    id_number = fields.String(validate=validate.Length(max=40))
+
+
+class DraftContentSchema(_Strict):
+    """What is known so far; every field optional until the draft is submitted."""
+
+    applicant = fields.Nested(DraftApplicantSchema)
+    contact_phone = fields.String(validate=validate.Length(max=30))
+    form = fields.Dict(keys=fields.String(validate=validate.Length(max=64)))
+    materials = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                            validate=validate.Length(max=200))
+    delivery_method = fields.String(validate=validate.OneOf(_values(DeliveryMethod)))
+
+
+class DraftWriteSchema(_Strict):
+    bundle = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    content = fields.Nested(DraftContentSchema, load_default=dict)
+
+
+class DraftSchema(Schema):
+    id = fields.Integer()
+    bundle = fields.String(attribute="bundle_code")
+    channel = fields.String()
+    content = fields.Nested(DraftContentSchema)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    expires_at = fields.DateTime(metadata={"description": "renewed each time it is saved"})
 
 
 class BundleRefSchema(Schema):
