@@ -131,7 +131,7 @@ def _decisions(body: dict, application: Application, events: list[Event],
 
     def notice(item_code):
         event = latest.get((item_code, EventKind.REQUEST_CORRECTION))
-        return None if event is None else _notice(event, names)
+        return None if event is None else correction_notice(event, names)
 
     body["correction_notice"] = (notice(None) if application.state == ApplicationState.CORRECTION
                                  else None)
@@ -148,9 +148,10 @@ def _decisions(body: dict, application: Application, events: list[Event],
         shown["denial"] = _adverse(denial) if denial and row.state == ItemState.DENIED else None
 
 
-def _notice(event: Event, names: dict) -> dict:
-    """A one-time correction notice: each material with its note, and the day to hand them in
-    by (none on notices recorded before notices had one)."""
+def correction_notice(event: Event, names: dict) -> dict:
+    """A one-time correction notice, from its event: each material (``names``: code → name)
+    with its note, and the day to hand them in by (none on notices recorded before notices had
+    one)."""
     due_on = event.data.get("due_on")
     return {"at": event.created_at, "reason": event.reason,
             "missing": [{"material": entry["material"],

@@ -8,6 +8,7 @@ from datetime import date
 from ..applications import operations
 from ..applications.clock_view import application_clock, item_clock
 from ..applications.models import Application
+from ..applications.presenters import correction_notice
 from ..applications.ratings import rating_of
 from ..catalog.operations import machine_for
 from ..core.database import utcnow
@@ -82,18 +83,17 @@ def _todo(application: Application, events, materials: dict, bundle) -> list[dic
                 for row in application.items if row.state == ItemState.CORRECTION]
     todo = []
     for item_code, who in notices:
-        notice = _last_event(events, item_code, EventKind.REQUEST_CORRECTION)
-        data = notice.data if notice else {}
-        todo.append({"who": who, "reason": notice.reason if notice else None,
-                     "materials": [_wanted(entry, materials)
-                                   for entry in data.get("missing", [])],
-                     "due_on": date.fromisoformat(data["due_on"]) if "due_on" in data else None})
+        event = _last_event(events, item_code, EventKind.REQUEST_CORRECTION)
+        notice = (correction_notice(event, materials) if event
+                  else {"reason": None, "missing": [], "due_on": None})
+        todo.append({"who": who, "reason": notice["reason"],
+                     "materials": [_wanted(entry) for entry in notice["missing"]],
+                     "due_on": notice["due_on"]})
     return todo
 
 
-def _wanted(entry: dict, materials: dict) -> str:
-    name = materials.get(entry["material"], entry["material"])
-    return f"{name}（{entry['note']}）" if entry.get("note") else name
+def _wanted(entry: dict) -> str:
+    return f"{entry['name']}（{entry['note']}）" if entry["note"] else entry["name"]
 
 
 def _last_event(events, item_code, trigger):
