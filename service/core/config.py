@@ -36,7 +36,7 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
-    # /api/docs is served by service/api_docs.py (Swagger UI without inline script).
+    # /api/docs is served by service/core/api_docs.py (Swagger UI without inline script).
     API_SPEC_OPTIONS = {
         "info": {
             "description": "高效办成一件事: one application, one form, one set of materials; "

@@ -4,7 +4,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.database import db, utcnow
 from ..core.limits import storage_state
-from ..core.problems import RETRY_AFTER_SECONDS, problem
+from ..core.problems import RETRY_AFTER_SECONDS, error_response
 from ..engine.calendar import local_date
 from ..workdays.operations import missing_years
 
@@ -25,9 +25,8 @@ def healthz():
         db.session.execute(text("SELECT 1"))
         missing = missing_years(local_date(utcnow()))
     except SQLAlchemyError as error:
-        response = problem(503, "Database unavailable", type(error).__name__)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return error_response(503, "Database unavailable", type(error).__name__,
+                              headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     body = {"status": "ok", "database": "ok", "calendar": {"missing_years": missing}}
     rate_limits = storage_state()
     if rate_limits is not None:
