@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import g, redirect, request, url_for
 from flask_login import current_user
 
-from ..core.problems import problem
+from ..core.problems import error_response, problem
 from ..engine.states import Trigger
 from .attempts import client
 from .citizens import current_citizen
@@ -96,6 +96,12 @@ RULES: dict[str, Rule] = {
     "pages.account": ANY_STAFF,
     "pages.create_token": ANY_STAFF,
     "pages.revoke_token": ANY_STAFF,
+    "window.home": CLERK_ONLY,
+    "window.applications": CLERK_ONLY,
+    "window.application": CLERK_ONLY,
+    "window.apply": CLERK_ONLY,
+    "window.decide": CLERK_ONLY,
+    "window.print_document": CLERK_ONLY,
 }
 
 # Responses that show a secret (a query code, a receipt's link to it, a new token): never kept by
@@ -106,6 +112,8 @@ NO_STORE = frozenset({
     "citizen.open_session",
     "portal.receipt",
     "pages.create_token",
+    "window.application",  # the query code, once, after intake
+    "window.print_document",
 })
 
 
@@ -117,7 +125,7 @@ def check_access():
     rule = RULES.get(endpoint)
     if rule is None:
         log.error("no access rule for endpoint %s: refused", endpoint)
-        return problem(403, "Forbidden", "this endpoint has no access rule yet")
+        return error_response(403, "Forbidden", "this endpoint has no access rule yet")
     if rule.public:
         return None
     user = acting_user()
@@ -134,7 +142,7 @@ def check_access():
                            "'Authorization: Bearer …'")
         response.headers["WWW-Authenticate"] = 'Bearer realm="onething"'
         return response
-    return problem(403, "Forbidden", f"a {user.role} may not do this")
+    return error_response(403, "Forbidden", f"a {user.role} may not do this")
 
 
 def acting_user():

@@ -20,6 +20,7 @@ from ..engine.bundle import Bundle
 from ..engine.calendar import WorkingCalendar, local_date
 from ..engine.deadlines import (
     DEFAULT_YELLOW_SHARE,
+    INTAKE_NOTICE_DAYS,
     ItemProgress,
     deadlines,
     merged_days,
@@ -40,7 +41,6 @@ from ..engine.states import (
 from . import events
 from .models import Application, ApplicationItem, PausedSpan
 
-CORRECTION_NOTICE_DAYS = 5  # 行政许可法 art. 32: on the spot or within five days
 # Starting a review or a pause changes no deadline: the prediction (and the calendar read it
 # needs) can wait for a step that does.
 _KEEPS_PREDICTION = frozenset({Trigger.START_REVIEW, Trigger.PAUSE})
@@ -100,7 +100,7 @@ class Clock:
         application = self.application
         received = local_date(application.created_at)
         if step.trigger == Trigger.REQUEST_CORRECTION:
-            late = self.calendar.count_working_days(received, self.today) > CORRECTION_NOTICE_DAYS
+            late = self.calendar.count_working_days(received, self.today) > INTAKE_NOTICE_DAYS
             application.correction_notice_late = application.correction_notice_late or late
         elif step.trigger == Trigger.ACCEPT:
             application.accepted_on = received if application.correction_notice_late else (

@@ -39,6 +39,11 @@ class Application(db.Model):
             "(outcome IS NULL) = (state NOT IN ('concluded', 'delivered'))", name="outcome"
         ),
         Index("ix_applications_bundle_state", "bundle_code", "state"),
+        # The window's search: exact ID number or phone, a name by its first characters.
+        Index("ix_applications_applicant_id_number", "applicant_id_number"),
+        Index("ix_applications_contact_phone", "contact_phone"),
+        Index("ix_applications_applicant_name", "applicant_name",
+              postgresql_ops={"applicant_name": "text_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +130,8 @@ class Event(db.Model):
     __table_args__ = (
         # A member of staff is a user; the applicant and the system are not.
         CheckConstraint("(actor_kind = 'staff') = (actor_user_id IS NOT NULL)", name="actor"),
+        # A clerk's recent work: their latest events first.
+        Index("ix_events_actor_user_id_id", "actor_user_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -64,6 +64,13 @@ class MaterialSchema(Schema):
     exempt = fields.Boolean(metadata={"description": "replaced by an electronic certificate"})
 
 
+class SharedMaterialSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    from_ = fields.String(data_key="from", attribute="from", metadata={
+        "description": "the item that issues it, before the items that need it"})
+
+
 class FormFieldSchema(Schema):
     code = fields.String()
     label = fields.String()
@@ -97,7 +104,10 @@ class BundleSchema(BundleSummarySchema):
     digest = fields.String()
     published_at = fields.DateTime()
     items = fields.List(fields.Nested(ItemSchema))
-    materials = fields.List(fields.Nested(MaterialSchema))
+    materials = fields.List(fields.Nested(MaterialSchema), metadata={
+        "description": "the one material list: what the applicant hands in, each once"})
+    shared = fields.List(fields.Nested(SharedMaterialSchema), metadata={
+        "description": "certificates an item issues for the items after it: never asked for"})
     form = fields.List(fields.Nested(FormFieldSchema))
 
 

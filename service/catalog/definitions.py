@@ -217,6 +217,8 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
     # for an item that needs it before (or without) its producer, e.g. the parents' own 户口簿.
     materials = _merged([code for item in items for code in item["materials"]
                          if producers.get(code) not in _ancestors(item["code"], graph)])
+    shared = _merged([code for item in items for code in item["materials"]
+                      if producers.get(code) in _ancestors(item["code"], graph)])
     # The merged form reads in sections: by group, each field where it was first asked.
     form = sorted(_merged([code for item in items for code in item["fields"]]),
                   key=lambda code: GROUP_ORDER[FieldGroup(entries["fields"][code].data["group"])])
@@ -251,6 +253,12 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
             {"code": code, "name": entries["materials"][code].data["name"],
              "exempt": entries["materials"][code].data["e_certificate"]}
             for code in materials
+        ],
+        # What an item produces for the items after it: shown at intake, never asked for.
+        "shared": [
+            {"code": code, "name": entries["materials"][code].data["name"],
+             "from": producers[code]}
+            for code in shared
         ],
         "form": [entries["fields"][code].data for code in form],
     }

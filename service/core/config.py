@@ -30,6 +30,8 @@ class Config:
     # The remedies every refusal and denial states (行政许可法 art. 38), stored with each decision
     # as it was worded then. Name the county's reconsideration body and court here if wished.
     REMEDIES = os.environ.get("REMEDIES", DEFAULT_REMEDIES)
+    # Printed at the head of the window's receipts, correction notices and refusals.
+    SERVICE_CENTRE_NAME = os.environ.get("SERVICE_CENTRE_NAME", "县政务服务中心")
 
     API_TITLE = "onething"
     API_VERSION = "1"

@@ -66,6 +66,15 @@ class Material:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedMaterial:
+    """A certificate an item issues that items after it need: shared, not asked for."""
+
+    code: str
+    name: str
+    produced_by: str  # the item's code
+
+
+@dataclass(frozen=True, slots=True)
 class FormField:
     code: str
     label: str
@@ -105,6 +114,7 @@ class Bundle:
     form: tuple[FormField, ...]
     digest: str
     categories: tuple[Category, ...] = ()  # life events and business stages, to find it by
+    shared: tuple[SharedMaterial, ...] = ()  # none on versions published before sharing was shown
 
     @classmethod
     def from_snapshot(cls, snapshot: dict[str, Any], digest: str) -> Bundle:
@@ -135,6 +145,8 @@ class Bundle:
             form=tuple(_form_field(field) for field in snapshot["form"]),
             digest=digest,
             categories=tuple(Category(each) for each in snapshot.get("categories", ())),
+            shared=tuple(SharedMaterial(each["code"], each["name"], each["from"])
+                         for each in snapshot.get("shared", ())),
         )
 
     def __eq__(self, other: object) -> bool:

@@ -21,6 +21,9 @@ from .states import ITEM_DECIDED, ItemState, Level
 Span = tuple[date, date]
 
 DEFAULT_YELLOW_SHARE = 0.2  # yellow in the last 20% of the limit, and at least on its last day
+# The window's own limits, in working days (行政许可法 art. 82 counts the law's days so):
+INTAKE_NOTICE_DAYS = 5  # art. 32: a correction notice on the spot or within five days of receipt
+DELIVERY_DAYS = 10  # art. 44: the licence issued and served within ten days of the decision
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,13 @@ def level(today: date, committed_due: date, yellow_on: date) -> Level:
     if today > committed_due:
         return Level.RED
     return Level.YELLOW if today >= yellow_on else Level.GREEN
+
+
+def short_limit_level(calendar: WorkingCalendar, due: date, today: date,
+                      warning_days: int = 2) -> Level:
+    """Where ``today`` stands against a limit of a few working days ending on ``due``: yellow
+    on its last ``warning_days`` working days, red after."""
+    return level(today, due, calendar.subtract_working_days(due, warning_days - 1))
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,11 @@ def mask_id(number: str) -> str:
 def mask_phone(number: str) -> str:
     """138****5678."""
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """张*明, 李*: a person's name where others can read the screen; first and last character
+    visible, as the national service platform shows them."""
+    if len(name) <= 2:
+        return name[:1] + "*" * (len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -1,0 +1,81 @@
+"""An application as the window's page shows it: everything in full (the clerk checks identity
+and calls the applicant), with what the clerk may do next."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from ..applications import operations
+from ..applications.models import Application
+from ..applications.presenters import present
+from ..catalog.operations import machine_for
+from ..engine.states import ApplicationState, EventKind, Trigger
+from ..engine.terms import FieldType
+from .intake import GROUPS
+from .queues import standing
+
+# What a clerk does, in the order the page offers it.
+ACTIONS = (Trigger.ACCEPT, Trigger.REQUEST_CORRECTION, Trigger.SUPPLEMENT, Trigger.REFUSE,
+           Trigger.DELIVER, Trigger.WITHDRAW)
+
+
+def casefile(application: Application, calendar, today: date) -> dict:
+    bundle = machine_for(application.bundle_version).bundle
+    events = operations.history(application)
+    body = present(application, events, operations.paused_spans(application), today=today,
+                   personal_data=True, results=operations.results(application),
+                   visits=operations.visits(application))
+    allowed = set(operations.allowed_triggers(application)["application"])
+    row = standing([application], calendar, today)[0]
+    accepted = any(event.trigger == EventKind.ACCEPT for event in events)
+    return {
+        "application": body,
+        "bundle": bundle,
+        "due": row.due,
+        "level": row.level,
+        "answers": _answers(bundle, application.form),
+        "materials": _materials(bundle, application),
+        "actions": [trigger for trigger in ACTIONS if trigger in allowed],
+        "documents": {
+            "receipt": accepted,
+            "notice": _latest(events, EventKind.REQUEST_CORRECTION) is not None,
+            "refusal": application.state == ApplicationState.REFUSED,
+        },
+        "events": events,
+    }
+
+
+def _answers(bundle, form: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The answers in the form's sections: (section, [(label, answer)])."""
+    sections: list[tuple[str, list]] = []
+    for field in bundle.form:
+        if field.code not in form:
+            continue
+        answer = form[field.code]
+        if field.type == FieldType.BOOLEAN:
+            answer = _l("是") if answer else _l("否")
+        title = GROUPS[field.group]
+        if not sections or sections[-1][0] != title:
+            sections.append((title, []))
+        sections[-1][1].append((field.label, answer))
+    return sections
+
+
+def _materials(bundle, application: Application) -> list[dict]:
+    handed_in = set(application.materials_handed_in)
+    missing = set(application.materials_missing)
+    return [{"code": material.code, "name": material.name, "exempt": material.exempt,
+             "handed_in": material.code in handed_in, "missing": material.code in missing}
+            for material in bundle.materials]
+
+
+def _latest(events, kind: EventKind):
+    return next((event for event in reversed(events)
+                 if event.trigger == kind and event.item_code is None), None)
+
+
+def latest_event(application: Application, kind: EventKind):
+    """The application's latest event of ``kind`` (not an item's), or None."""
+    return _latest(operations.history(application), kind)

@@ -1,0 +1,95 @@
+"""The clerk's home (bundles, queues, recent work, drafts), the lists, and an application."""
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from ..access.actors import current_actor
+from ..applications import drafts, operations
+from ..catalog.operations import list_bundles
+from ..engine.terms import Category
+from ..portal.wording import STEPS
+from .apply import remembered_query_code
+from .blueprint import Paging, bp, calendar, today
+from .casefile import casefile
+from .forms import action_forms
+from .intake import DELIVERY_CHOICES
+from .queues import Queue, counts, recent, search, waiting
+from .wording import (
+    ACTIONS,
+    ACTORS,
+    BUSINESS_STAGES,
+    CHANNELS,
+    ITEM_STATES,
+    LEVELS,
+    LIFE_EVENTS,
+    QUEUE_HELP,
+    QUEUES,
+    STATES,
+)
+
+QUEUE_PREVIEW = 5  # rows of each queue on the home page
+
+
+@bp.context_processor
+def words() -> dict:
+    return {"states": STATES, "item_states": ITEM_STATES, "levels": LEVELS,
+            "channels": CHANNELS, "queues": QUEUES, "queue_help": QUEUE_HELP, "steps": STEPS,
+            "actors": ACTORS, "action_words": ACTIONS, "delivery_choices": DELIVERY_CHOICES,
+            "correction_days": current_app.config["CORRECTION_DAYS"]}
+
+
+@bp.get("")
+def home():
+    query = request.args.get("bundle", "").strip()
+    category = request.args.get("category", "")
+    working, day = calendar(), today()
+    previews = {queue: waiting(queue, working, day, limit=QUEUE_PREVIEW)[0] for queue in Queue}
+    owned, _ = drafts.list_drafts(current_actor(), limit=10)
+    published = list_bundles()
+    return render_template(
+        "window/home.html", bundles=_bundles(published, query, category), query=query,
+        category=category, life_events=LIFE_EVENTS, business_stages=BUSINESS_STAGES,
+        counts=counts(), previews=previews, recent=recent(current_user.id, working, day),
+        drafts=owned, bundle_names={bundle.code: bundle.name for bundle, _ in published})
+
+
+def _bundles(published, query: str, category: str) -> list[dict]:
+    found = []
+    for bundle, version in published:
+        definition = version.definition
+        if query and query not in bundle.name and query not in definition.get("description", ""):
+            continue
+        if category and category not in definition.get("categories", ()):
+            continue
+        found.append({"code": bundle.code, "name": bundle.name,
+                      "description": definition.get("description", ""),
+                      "item_count": len(definition["items"]),
+                      "committed": definition["limits"]["committed"],
+                      "unit": definition["limits"]["unit"],
+                      "categories": [Category(each) for each in definition.get("categories", ())]})
+    return found
+
+
+@bp.get("/applications")
+def applications():
+    """One queue in full, or what a search finds."""
+    text = request.args.get("q", "").strip()[:100]
+    queue = request.args.get("queue", "")
+    paging = Paging.from_request()
+    working, day = calendar(), today()
+    if text:
+        rows, total = search(text, working, day, paging.offset, paging.size)
+        queue = None
+    else:
+        queue = Queue(queue) if queue in set(Queue) else Queue.INTAKE
+        rows, total = waiting(queue, working, day, paging.offset, paging.size)
+    return render_template("window/list.html", rows=rows, paging=paging.of(total), q=text,
+                           queue=queue, counts=counts())
+
+
+@bp.get("/applications/<number>")
+def application(number):
+    found = operations.get_application(number)
+    return render_template("window/application.html",
+                           view=casefile(found, calendar(), today()), forms=action_forms(found),
+                           query_code=remembered_query_code(number))

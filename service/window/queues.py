@@ -1,0 +1,150 @@
+"""What waits at the window, and finding an application: reads only.
+
+Three queues, each against the window's own limit in working days: applications waiting for
+the intake decision (5 days to send a correction notice, 行政许可法 art. 32), applications waiting
+for the applicant's correction (the notice's day), results waiting to be handed out (10 days,
+art. 44). The oldest first: they are the most urgent.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import raiseload
+
+from ..applications.models import Application, Event
+from ..core.database import db
+from ..engine import identifiers
+from ..engine.calendar import WorkingCalendar, local_date
+from ..engine.deadlines import DELIVERY_DAYS, INTAKE_NOTICE_DAYS, short_limit_level
+from ..engine.states import ApplicationState, EventKind, Level
+
+
+class Queue(StrEnum):
+    INTAKE = "intake"  # 待受理: submitted, online or at the window
+    CORRECTION = "correction"  # 待补正
+    DELIVERY = "delivery"  # 待送达
+
+
+QUEUE_STATES = {
+    Queue.INTAKE: ApplicationState.SUBMITTED,
+    Queue.CORRECTION: ApplicationState.CORRECTION,
+    Queue.DELIVERY: ApplicationState.CONCLUDED,
+}
+_QUEUE_OF_STATE = {state: queue for queue, state in QUEUE_STATES.items()}
+
+
+@dataclass(frozen=True)
+class Row:
+    application: Application
+    due: date | None  # the window's limit for what the application waits for; None: nothing
+    level: Level | None
+
+
+def counts() -> dict[Queue, int]:
+    rows = db.session.execute(
+        select(Application.state, func.count())
+        .where(Application.state.in_(QUEUE_STATES.values()))
+        .group_by(Application.state))
+    found = {_QUEUE_OF_STATE[state]: count for state, count in rows}
+    return {queue: found.get(queue, 0) for queue in Queue}
+
+
+def waiting(queue: Queue, calendar: WorkingCalendar, today: date, offset: int = 0,
+            limit: int = 20) -> tuple[list[Row], int]:
+    """A page of the queue, the oldest first, and how many wait in all."""
+    query = select(Application).where(Application.state == QUEUE_STATES[queue])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = _applications(query.order_by(Application.id).offset(offset).limit(limit))
+    return standing(page, calendar, today), total
+
+
+def search(text: str, calendar: WorkingCalendar, today: date, offset: int = 0,
+           limit: int = 20) -> tuple[list[Row], int]:
+    """Applications by number, ID number or phone (exact) or name (its first characters),
+    the newest first."""
+    conditions = _search_conditions(text.strip())
+    if not conditions:
+        return [], 0
+    query = select(Application).where(or_(*conditions))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = _applications(query.order_by(Application.id.desc()).offset(offset).limit(limit))
+    return standing(page, calendar, today), total
+
+
+def recent(user_id: int, calendar: WorkingCalendar, today: date, limit: int = 8) -> list[Row]:
+    """The applications ``user_id`` last acted on, the latest first."""
+    latest = db.session.scalars(
+        select(Event.application_id).where(Event.actor_user_id == user_id)
+        .order_by(Event.id.desc()).limit(limit * 10))
+    ids = list(dict.fromkeys(latest))[:limit]
+    found = {application.id: application for application in _applications(
+        select(Application).where(Application.id.in_(ids)))}
+    return standing([found[each] for each in ids if each in found], calendar, today)
+
+
+_NUMBER = re.compile(r"^\d{14}$")
+
+
+def _search_conditions(text: str) -> list:
+    if not text:
+        return []
+    compact = re.sub(r"[\s-]", "", text).upper()
+    conditions = []
+    if _NUMBER.match(compact):
+        conditions.append(Application.number == compact)
+    for check in (identifiers.resident_id, identifiers.credit_code):
+        with suppress(identifiers.InvalidIdentifier):
+            conditions.append(Application.applicant_id_number == check(compact))
+    with suppress(identifiers.InvalidIdentifier):
+        conditions.append(Application.contact_phone == identifiers.phone(text))
+    if not conditions:  # not a number of any kind: a name
+        conditions.append(Application.applicant_name.startswith(text, autoescape=True))
+    return conditions
+
+
+def _applications(query) -> list[Application]:
+    # Lists show no items: none are loaded.
+    return list(db.session.scalars(query.options(raiseload(Application.items))))
+
+
+def standing(applications: list[Application], calendar: WorkingCalendar,
+             today: date) -> list[Row]:
+    """Each application with the window's limit for what it waits for, and today's level."""
+    notices = _correction_due(application.id for application in applications
+                              if application.state == ApplicationState.CORRECTION)
+    rows = []
+    for application in applications:
+        due = None
+        if application.state == ApplicationState.SUBMITTED:
+            due = calendar.add_working_days(local_date(application.created_at),
+                                            INTAKE_NOTICE_DAYS)
+        elif application.state == ApplicationState.CORRECTION:
+            due = notices.get(application.id)
+        elif application.state == ApplicationState.CONCLUDED:
+            due = calendar.add_working_days(local_date(application.concluded_at), DELIVERY_DAYS)
+        level = short_limit_level(calendar, due, today) if due else None
+        rows.append(Row(application, due, level))
+    return rows
+
+
+def _correction_due(ids) -> dict[int, date]:
+    """The day each application's latest correction notice at intake asks for."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    events = db.session.execute(
+        select(Event.application_id, Event.data)
+        .where(Event.application_id.in_(ids), Event.item_code.is_(None),
+               Event.trigger == EventKind.REQUEST_CORRECTION)
+        .order_by(Event.id))
+    due = {}
+    for application_id, data in events:
+        if data.get("due_on"):
+            due[application_id] = date.fromisoformat(data["due_on"])
+    return due

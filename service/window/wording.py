@@ -1,0 +1,81 @@
+"""The window's words for states, queues and clocks: short, as service halls say them
+(translated with Flask-Babel)."""
+
+from flask_babel import lazy_gettext as _l
+
+from ..engine.states import ApplicationState, Channel, ItemState, Level, Trigger, VisitKind
+from ..engine.terms import Category
+from .queues import Queue
+
+QUEUES = {
+    Queue.INTAKE: _l("待受理"),
+    Queue.CORRECTION: _l("待补正"),
+    Queue.DELIVERY: _l("待送达"),
+}
+QUEUE_HELP = {
+    Queue.INTAKE: _l("收件后5个工作日内须受理或一次性告知补正"),
+    Queue.CORRECTION: _l("申请人按告知书补交材料的期限"),
+    Queue.DELIVERY: _l("作出决定后10个工作日内送达"),
+}
+STATES = {
+    ApplicationState.SUBMITTED: _l("待受理"),
+    ApplicationState.CORRECTION: _l("待补正"),
+    ApplicationState.REFUSED: _l("不予受理"),
+    ApplicationState.WITHDRAWN: _l("已撤回"),
+    ApplicationState.PROCESSING: _l("办理中"),
+    ApplicationState.CONCLUDED: _l("已办结待送达"),
+    ApplicationState.DELIVERED: _l("已送达"),
+}
+ITEM_STATES = {
+    ItemState.PENDING: _l("等待前置事项"),
+    ItemState.OPEN: _l("待审查"),
+    ItemState.REVIEWING: _l("审查中"),
+    ItemState.PAUSED: _l("暂停计时"),
+    ItemState.CORRECTION: _l("待补正"),
+    ItemState.APPROVED: _l("准予"),
+    ItemState.DENIED: _l("不予"),
+    ItemState.CANCELLED: _l("终止"),
+    ItemState.WITHDRAWN: _l("已撤回"),
+}
+# A colour is never the only signal: each level has its word.
+LEVELS = {
+    Level.GREEN: _l("正常"),
+    Level.YELLOW: _l("临期"),
+    Level.RED: _l("超期"),
+    Level.STATUTORY: _l("超法定期限"),
+    Level.PAUSED: _l("暂停"),
+}
+CHANNELS = {Channel.WINDOW: _l("窗口"), Channel.ONLINE: _l("网上")}
+VISITS = {VisitKind.INTAKE: _l("收件"), VisitKind.CORRECTION: _l("补正"),
+          VisitKind.DELIVERY: _l("领取结果")}
+LIFE_EVENTS = {
+    Category.BIRTH: _l("出生"),
+    Category.SCHOOLING: _l("入学"),
+    Category.WORK: _l("就业"),
+    Category.MARRIAGE: _l("婚育"),
+    Category.HOUSING: _l("住房"),
+    Category.HEALTH: _l("医疗"),
+    Category.DISABILITY: _l("残疾人服务"),
+    Category.SOCIAL_SECURITY: _l("社会保障"),
+    Category.MILITARY_SERVICE: _l("兵役与退役"),
+    Category.RETIREMENT: _l("退休"),
+    Category.OLD_AGE: _l("养老"),
+    Category.DEATH: _l("身后事"),
+}
+BUSINESS_STAGES = {
+    Category.OPENING: _l("开办"),
+    Category.OPERATING: _l("经营"),
+    Category.CONSTRUCTING: _l("工程建设"),
+    Category.CHANGING: _l("变更"),
+    Category.CLOSING: _l("注销"),
+}
+ACTIONS = {
+    Trigger.ACCEPT: _l("受理"),
+    Trigger.REQUEST_CORRECTION: _l("一次性告知补正"),
+    Trigger.SUPPLEMENT: _l("记录补正材料"),
+    Trigger.REFUSE: _l("不予受理"),
+    Trigger.DELIVER: _l("送达结果"),
+    Trigger.WITHDRAW: _l("撤回申请"),
+}
+# Who acted, where it was not a member of staff (the API's words for them).
+ACTORS = {"citizen": _l("申请人"), "system": _l("系统")}
