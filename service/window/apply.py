@@ -11,6 +11,7 @@ from ..applications import drafts
 from ..applications.operations import create_application
 from ..applications.schemas import ApplicationCreateSchema, DraftContentSchema
 from ..catalog.operations import find_version, machine_for
+from ..core.database import db
 from ..engine.states import Channel
 from .blueprint import bp
 from .intake import DELIVERY_CHOICES, field_errors, payload, sections, values
@@ -48,9 +49,12 @@ def apply(code):
             materials=content["materials"], delivery_method=content["delivery_method"],
             actor=actor)
     except ValidationError as invalid:
+        db.session.rollback()  # nothing half-written, whatever raised
         shown = values(content)
+        # 200, as the portal's pages answer a form with errors: a browser logs a 4xx page as
+        # a failed load.
         return _page(bundle, shown, field_errors(bundle, invalid.messages, shown), draft_id,
-                     handed_in=content["materials"]), 422
+                     handed_in=content["materials"])
     if draft_id:
         drafts.discard(actor, draft_id)
     _remember_receipt(application.number, query_code)

@@ -43,7 +43,7 @@ def decide(number, action):
         failed = ActionForm(trigger, request.form.copy(), errors_of(trigger, refused.errors))
         return render_template("window/application.html",
                                view=casefile(found, calendar(), today()),
-                               forms=action_forms(found, failed), failed=trigger), 422
+                               forms=action_forms(found, failed), failed=trigger)
     except TriggerNotAllowed:
         db.session.rollback()
         flash(_("这件申请的状态已经变化，请看最新情况后再操作"), "error")

@@ -8,14 +8,11 @@ here.
 
 from urllib.parse import urlsplit
 
+from tests.browsing import fits_the_screen
 from tests.conftest import postgresql_only
 from tests.factories import create, decide, fire
 
 pytestmark = postgresql_only
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def look_up(page, live, number: str, code: str) -> None:

@@ -1,0 +1,1 @@
+from tests.browsing import browser, live  # noqa: F401  (fixtures)
