@@ -43,7 +43,7 @@ clean:
 
 ## translations: extract the messages and update the English catalog
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o /tmp/onething.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_pgettext:1c,2 -o /tmp/onething.pot .
 	$(BIN)/pybabel update -i /tmp/onething.pot -d service/translations
 	$(BIN)/pybabel compile -d service/translations
 

@@ -8,6 +8,13 @@ pages with Debian's Chromium at a phone's size into ``docs/``:
 
 - ``status.png``: accepted, each department with its deadline;
 - ``status-delivered.png``: every item approved, delivered, rated.
+
+and the window clerk's pages at a desk's size (1366×768; the desk also at 1024 px):
+
+- ``window-desk.png``, ``window-desk-1024.png``: bundles, queues with their clocks, recent work;
+- ``window-intake.png``: the restaurant bundle's one form after a wrong ID number;
+- ``window-application.png``: an application in correction, with what the clerk may do;
+- ``window-notice.png``: the one-time correction notice as it prints.
 """
 
 from __future__ import annotations
@@ -28,34 +35,40 @@ from service.catalog.operations import publish
 from service.core.config import PROJECT_ROOT
 from service.core.database import db
 from service.workdays.operations import seed_from_library
-from tests.browsing import CHROMIUM, launch, phone_page, served
+from tests.browsing import CHROMIUM, DESK, NARROW_DESK, desk_page, launch, phone_page, served
 from tests.conftest import PASSWORD, make_staff, staff_client
 from tests.factories import bundle_definition, create, decide, fire
 
 
 def prepared_app(database: Path):
-    """The app on a new SQLite database: migrated, calendar seeded, the newborn bundle
-    published; and the departments of that bundle."""
+    """The app on a new SQLite database: migrated, calendar seeded, the newborn and restaurant
+    bundles published; and the departments of those bundles."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
         seed_from_library()
-        newborn = load_catalog(app.config["WORKFLOWS_DIR"]).subset(["newborn"])
-        publish(newborn)
+        shown = load_catalog(app.config["WORKFLOWS_DIR"]).subset(["newborn", "restaurant"])
+        publish(shown)
         db.session.commit()
-    return app, list(newborn.departments)
+    return app, list(shown.departments)
 
 
 @contextmanager
 def phone():
     """A page at 360 px, Chinese first, as the portal tests' ``phone``; fails on console errors."""
+    with browser_page(phone_page) as page:
+        yield page
+
+
+@contextmanager
+def browser_page(open_page, *args):
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        with phone_page(browser) as (page, errors):
+        with open_page(browser, *args) as (page, errors):
             yield page
         browser.close()
     if errors:
@@ -94,9 +107,49 @@ def take(out: Path) -> list[Path]:
             page.get_by_text("感谢您的评价！").wait_for()
             page.reload()  # the page as the applicant finds it when they come back
             page.screenshot(path=str(out / "status-delivered.png"), full_page=True)
+        with served(app) as live, browser_page(desk_page, DESK) as page:
+            taken = photograph_window(app, client, live, page, out)
         with app.app_context():
             db.engine.dispose()
-    return [out / "status.png", out / "status-delivered.png"]
+    return [out / "status.png", out / "status-delivered.png", *taken]
+
+
+def photograph_window(app, client, live: str, page, out: Path) -> list[Path]:
+    """The clerk's pages, with a few applications waiting in each queue."""
+    for serial in range(1, 4):
+        create(client, "newborn", serial=serial)
+    in_correction = create(client, "restaurant", materials=[])
+    fire(client, in_correction["number"], "request_correction")
+    concluded = create(client, "newborn", serial=9)
+    fire(client, concluded["number"], "accept")
+    for item in bundle_definition(app, "newborn").execution_order():
+        decide(client, concluded["number"], item)
+    page.goto(f"{live}/login?next=/window")
+    page.get_by_label("用户名 Username").fill("clerk")
+    page.get_by_label("密码 Password").fill(PASSWORD)
+    page.get_by_role("button", name="登录 Sign in").click()
+    shots = []
+
+    def shoot(name: str) -> None:
+        shots.append(out / name)
+        page.screenshot(path=str(out / name), full_page=name != "window-intake.png")
+
+    shoot("window-desk.png")
+    page.set_viewport_size(NARROW_DESK)
+    shoot("window-desk-1024.png")
+    page.set_viewport_size(DESK)
+    page.goto(f"{live}/window/apply/restaurant")
+    page.get_by_label("申请人姓名").fill("王小丽")
+    page.get_by_label("公民身份号码").fill("110101199003070000")
+    page.get_by_label("联系电话").fill("13912345678")
+    page.get_by_role("button", name="提交收件").click()
+    shoot("window-intake.png")
+    page.goto(f"{live}/window/applications/{in_correction['number']}")
+    shoot("window-application.png")
+    page.goto(f"{live}/window/applications/{in_correction['number']}/print/notice")
+    page.emulate_media(media="print")
+    shoot("window-notice.png")
+    return shots
 
 
 def main() -> None:

@@ -56,6 +56,8 @@ def _answers(bundle, form: dict) -> list[tuple[str, list[tuple[str, str]]]]:
         answer = form[field.code]
         if field.type == FieldType.BOOLEAN:
             answer = _l("是") if answer else _l("否")
+        elif isinstance(answer, float) and answer.is_integer():
+            answer = int(answer)  # 60, not 60.0
         title = GROUPS[field.group]
         if not sections or sections[-1][0] != title:
             sections.append((title, []))

@@ -21,7 +21,7 @@ from ..applications.models import Application, Event
 from ..core.database import db
 from ..engine import identifiers
 from ..engine.calendar import WorkingCalendar, local_date
-from ..engine.deadlines import DELIVERY_DAYS, INTAKE_NOTICE_DAYS, short_limit_level
+from ..engine.deadlines import DELIVERY_DAYS, INTAKE_NOTICE_DAYS, level, short_limit_level
 from ..engine.states import ApplicationState, EventKind, Level
 
 
@@ -115,7 +115,8 @@ def _applications(query) -> list[Application]:
 
 def standing(applications: list[Application], calendar: WorkingCalendar,
              today: date) -> list[Row]:
-    """Each application with the window's limit for what it waits for, and today's level."""
+    """Each application with the window's limit for what it waits for (for one in process, its
+    committed deadline), and today's level."""
     notices = _correction_due(application.id for application in applications
                               if application.state == ApplicationState.CORRECTION)
     rows = []
@@ -128,8 +129,11 @@ def standing(applications: list[Application], calendar: WorkingCalendar,
             due = notices.get(application.id)
         elif application.state == ApplicationState.CONCLUDED:
             due = calendar.add_working_days(local_date(application.concluded_at), DELIVERY_DAYS)
-        level = short_limit_level(calendar, due, today) if due else None
-        rows.append(Row(application, due, level))
+        elif application.state == ApplicationState.PROCESSING and application.committed_due:
+            rows.append(Row(application, application.committed_due,
+                            level(today, application.committed_due, application.yellow_on)))
+            continue
+        rows.append(Row(application, due, short_limit_level(calendar, due, today) if due else None))
     return rows
 
 

@@ -2,6 +2,7 @@
 (translated with Flask-Babel)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from ..engine.states import ApplicationState, Channel, ItemState, Level, Trigger, VisitKind
 from ..engine.terms import Category
@@ -27,7 +28,7 @@ STATES = {
     ApplicationState.DELIVERED: _l("已送达"),
 }
 ITEM_STATES = {
-    ItemState.PENDING: _l("等待前置事项"),
+    ItemState.PENDING: _l("未开始"),  # before acceptance, or waiting on a prerequisite
     ItemState.OPEN: _l("待审查"),
     ItemState.REVIEWING: _l("审查中"),
     ItemState.PAUSED: _l("暂停计时"),
@@ -69,13 +70,14 @@ BUSINESS_STAGES = {
     Category.CHANGING: _l("变更"),
     Category.CLOSING: _l("注销"),
 }
+# Buttons: their own context, as the same words name states and steps elsewhere.
 ACTIONS = {
-    Trigger.ACCEPT: _l("受理"),
-    Trigger.REQUEST_CORRECTION: _l("一次性告知补正"),
-    Trigger.SUPPLEMENT: _l("记录补正材料"),
-    Trigger.REFUSE: _l("不予受理"),
-    Trigger.DELIVER: _l("送达结果"),
-    Trigger.WITHDRAW: _l("撤回申请"),
+    Trigger.ACCEPT: lazy_pgettext("action", "受理"),
+    Trigger.REQUEST_CORRECTION: lazy_pgettext("action", "一次性告知补正"),
+    Trigger.SUPPLEMENT: lazy_pgettext("action", "记录补正材料"),
+    Trigger.REFUSE: lazy_pgettext("action", "不予受理"),
+    Trigger.DELIVER: lazy_pgettext("action", "送达结果"),
+    Trigger.WITHDRAW: lazy_pgettext("action", "撤回申请"),
 }
 # Who acted, where it was not a member of staff (the API's words for them).
 ACTORS = {"citizen": _l("申请人"), "system": _l("系统")}

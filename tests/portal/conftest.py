@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.browsing import browser, live, phone_page  # noqa: F401  (fixtures)
+from tests.browsing import phone_page
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811
+def phone(browser):
     """A page at 360 px, Chinese first; fails the test on any console error."""
     with phone_page(browser) as (page, errors):
         yield page

@@ -1,1 +1,0 @@
-from tests.browsing import browser, live  # noqa: F401  (fixtures)
