@@ -41,26 +41,20 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-@contextmanager
-def phone_page(browser) -> Iterator[tuple[object, list[str]]]:
+def phone_page(browser):
     """A page at 360 px, Chinese first, and the console errors it collects."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page, errors
-    finally:
-        context.close()
+    return _page(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+
+
+def desk_page(browser, viewport: dict = DESK):
+    """A page at a desk's size, Chinese first, and the console errors it collects."""
+    return _page(browser, viewport=viewport)
 
 
 @contextmanager
-def desk_page(browser, viewport: dict = DESK) -> Iterator[tuple[object, list[str]]]:
-    """A page at a desk's size, Chinese first, and the console errors it collects. CSP is
-    bypassed so that axe-core can be injected; the pages themselves never need it."""
-    context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True)
+def _page(browser, **options) -> Iterator[tuple[object, list[str]]]:
+    # CSP is bypassed so that axe-core can be injected; the pages themselves never need it.
+    context = browser.new_context(locale="zh-CN", bypass_csp=True, **options)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))

@@ -8,7 +8,7 @@ here.
 
 from urllib.parse import urlsplit
 
-from tests.browsing import fits_the_screen
+from tests.browsing import axe_violations, fits_the_screen
 from tests.conftest import postgresql_only
 from tests.factories import create, decide, fire
 
@@ -53,6 +53,7 @@ def test_status_after_acceptance_shows_each_department_with_its_deadline(client,
     timeline = phone.locator("ol.timeline").inner_text()
     assert "提交申请" in timeline and "窗口受理" in timeline
     assert fits_the_screen(phone)
+    assert axe_violations(phone) == []
 
 
 def test_a_correction_notice_lists_everything_missing(client, live, phone):
