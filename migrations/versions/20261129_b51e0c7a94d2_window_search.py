@@ -1,5 +1,6 @@
-"""Indexes for the window's pages (issue 12): search by ID number, phone or the first characters
-of a name, and a clerk's recent work (their latest events).
+"""Indexes for the window's pages (issue 12): queues by state in order of receipt (replacing the
+index on state alone), search by ID number, phone or the first characters of a name, and a
+clerk's recent work (their latest events).
 
 Revision ID: b51e0c7a94d2
 Revises: d847e25e9ab2
@@ -17,6 +18,8 @@ depends_on = None
 
 
 def upgrade():
+    op.create_index('ix_applications_state_id', 'applications', ['state', 'id'])
+    op.drop_index('ix_applications_state', table_name='applications')
     op.create_index('ix_applications_applicant_id_number', 'applications',
                     ['applicant_id_number'])
     op.create_index('ix_applications_contact_phone', 'applications', ['contact_phone'])
@@ -31,3 +34,5 @@ def downgrade():
     op.drop_index('ix_applications_applicant_name', table_name='applications')
     op.drop_index('ix_applications_contact_phone', table_name='applications')
     op.drop_index('ix_applications_applicant_id_number', table_name='applications')
+    op.create_index('ix_applications_state', 'applications', ['state'])
+    op.drop_index('ix_applications_state_id', table_name='applications')

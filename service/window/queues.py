@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import raiseload
 
 from ..applications.models import Application, Event
+from ..catalog.models import Bundle
 from ..core.database import db
 from ..engine import identifiers
 from ..engine.calendar import WorkingCalendar, local_date
@@ -42,6 +43,7 @@ _QUEUE_OF_STATE = {state: queue for queue, state in QUEUE_STATES.items()}
 @dataclass(frozen=True)
 class Row:
     application: Application
+    bundle_name: str
     due: date | None  # the window's limit for what the application waits for; None: nothing
     level: Level | None
 
@@ -109,8 +111,10 @@ def _search_conditions(text: str) -> list:
 
 
 def _applications(query) -> list[Application]:
-    # Lists show no items: none are loaded.
-    return list(db.session.scalars(query.options(raiseload(Application.items))))
+    # Lists show neither items nor the bundle's definition (kilobytes of JSON a row): neither is
+    # loaded; ``standing`` reads the bundles' names.
+    return list(db.session.scalars(query.options(raiseload(Application.items),
+                                                 raiseload(Application.bundle_version))))
 
 
 def standing(applications: list[Application], calendar: WorkingCalendar,
@@ -119,6 +123,9 @@ def standing(applications: list[Application], calendar: WorkingCalendar,
     committed deadline), and today's level."""
     notices = _correction_due(application.id for application in applications
                               if application.state == ApplicationState.CORRECTION)
+    names = dict(db.session.execute(select(Bundle.code, Bundle.name).where(
+        Bundle.code.in_({application.bundle_code for application in applications})))
+        .all()) if applications else {}
     rows = []
     for application in applications:
         due = None
@@ -130,10 +137,12 @@ def standing(applications: list[Application], calendar: WorkingCalendar,
         elif application.state == ApplicationState.CONCLUDED:
             due = calendar.add_working_days(local_date(application.concluded_at), DELIVERY_DAYS)
         elif application.state == ApplicationState.PROCESSING and application.committed_due:
-            rows.append(Row(application, application.committed_due,
+            rows.append(Row(application, names[application.bundle_code],
+                            application.committed_due,
                             level(today, application.committed_due, application.yellow_on)))
             continue
-        rows.append(Row(application, due, short_limit_level(calendar, due, today) if due else None))
+        rows.append(Row(application, names[application.bundle_code], due,
+                        short_limit_level(calendar, due, today) if due else None))
     return rows
 
 
