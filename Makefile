@@ -35,8 +35,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+## bench: the hot path, then the window's pages over 100,000 applications (needs PostgreSQL)
 bench: install
 	$(BIN)/python bench/advance.py
+	$(BIN)/python bench/window_lists.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
