@@ -9,7 +9,7 @@ from ..core.redirects import local_path
 from . import operations
 from .attempts import DAY, MINUTE, Backoff, attempts, client
 from .forms import EmptyForm, LoginForm, TokenForm
-from .roles import Role
+from .roles import DEPARTMENT_ROLES, Role
 
 bp = Blueprint("pages", __name__)
 
@@ -47,8 +47,13 @@ def login():
 
 
 def home_of(user) -> str:
-    """Where a member of staff starts: the window's desk for a clerk, else their account."""
-    return url_for("window.home") if user.role == Role.CLERK else url_for("pages.account")
+    """Where a member of staff starts: the window's desk, a department's items, or (an
+    administrator) their account."""
+    if user.role == Role.CLERK:
+        return url_for("window.home")
+    if user.role in DEPARTMENT_ROLES:
+        return url_for("review.items")
+    return url_for("pages.account")
 
 
 @bp.route("/logout", methods=["POST"])

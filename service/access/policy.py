@@ -41,6 +41,8 @@ ANY_STAFF = Rule(roles=STAFF)
 WORKERS = Rule(roles=frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR}))
 ADMIN = Rule(roles=frozenset({Role.ADMIN}))
 CLERK_ONLY = Rule(roles=frozenset({Role.CLERK}))
+DEPARTMENT_STAFF = Rule(roles=DEPARTMENT_ROLES)
+SUPERVISOR_ONLY = Rule(roles=frozenset({Role.SUPERVISOR}))
 BOARD = Rule(roles=frozenset({Role.SUPERVISOR, Role.ADMIN}))
 CITIZEN = Rule(citizen=True)
 
@@ -102,6 +104,15 @@ RULES: dict[str, Rule] = {
     "window.apply": CLERK_ONLY,
     "window.decide": CLERK_ONLY,
     "window.print_document": CLERK_ONLY,
+    # A department's pages: its reviewers and supervisors (each view checks the department).
+    "review.items": DEPARTMENT_STAFF,
+    "review.item": DEPARTMENT_STAFF,
+    "review.decide": DEPARTMENT_STAFF,
+    "review.request_extension": DEPARTMENT_STAFF,
+    "review.decide_extension": SUPERVISOR_ONLY,
+    "review.assign": DEPARTMENT_STAFF,
+    "review.print_document": DEPARTMENT_STAFF,
+    "review.supervise": SUPERVISOR_ONLY,
 }
 
 # Responses that show a secret (a query code, a receipt's link to it, a new token): never kept by

@@ -24,6 +24,7 @@ from ..engine.states import (
     ClockStop,
     DeliveryMethod,
     EventKind,
+    ExtensionState,
     ItemState,
     Level,
     Outcome,
@@ -101,6 +102,8 @@ class ApplicationItem(db.Model):
         # The overdue board and the sweep: running items by when they turn yellow or red.
         Index("ix_application_items_state_yellow_on", "state", "yellow_on"),
         Index("ix_application_items_state_committed_due", "state", "committed_due"),
+        # A reviewer's own items ("mine").
+        Index("ix_application_items_assignee_state", "assignee_user_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,8 +124,12 @@ class ApplicationItem(db.Model):
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
     # The highest warning already announced by the sweep: each is announced once.
     warned_level: Mapped[Level | None] = mapped_column(enum_text(Level, 10, "warned_level"))
+    # Who in the department works it (assigned by its supervisor, or taken); None: nobody yet.
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application: Mapped[Application] = relationship(back_populates="items")
+    assignee: Mapped[User | None] = relationship(lazy="raise")
 
 
 class Event(db.Model):
@@ -266,3 +273,35 @@ class Draft(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ExtensionRequest(db.Model):
+    """A request to extend an item's limit, and its supervisor's decision. Only an approved one
+    extends the clock: approving fires ``extend`` (applications/extensions.py)."""
+
+    __tablename__ = "extension_requests"
+    __table_args__ = (
+        CheckConstraint("days > 0", name="days"),
+        # Decided exactly when no longer pending.
+        CheckConstraint("(state = 'pending') = (decided_at IS NULL)", name="decided"),
+        Index("ix_extension_requests_item_id_state", "item_id", "state"),
+        Index("ix_extension_requests_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("application_items.id"))
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[ExtensionState] = mapped_column(enum_text(ExtensionState, 10, "state"))
+    requested_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    item: Mapped[ApplicationItem] = relationship(lazy="joined", innerjoin=True)
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_user_id], lazy="joined",
+                                              innerjoin=True)
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_user_id],
+                                                   lazy="joined")

@@ -38,7 +38,7 @@ from ..engine.states import (
     VisitKind,
 )
 from ..workdays.operations import calendar_around
-from . import events
+from . import events, extensions
 from .clock import Clock, overdue_items
 from .models import (
     Application,
@@ -339,7 +339,7 @@ def _record(application: Application, steps: list[Step], state: WorkflowState, a
             elif step.to_state == ItemState.CANCELLED:
                 row.decided_at, row.reason = now, event_reason
         if not step.automatic:
-            _apply_effects(application, items.get(step.item), step, data, actor, now)
+            _apply_effects(application, items.get(step.item), step, reason, data, actor, now)
     application.state = state.application
     if state.application == ApplicationState.CONCLUDED and application.outcome is None:
         application.outcome = outcome_of(state.items)
@@ -347,15 +347,17 @@ def _record(application: Application, steps: list[Step], state: WorkflowState, a
 
 
 def _apply_effects(application: Application, row: ApplicationItem | None, step: Step,
-                   data: dict, actor: Actor, now: datetime) -> None:
+                   reason: str | None, data: dict, actor: Actor, now: datetime) -> None:
     """What a person's step changes beyond states: the materials on file, the results issued,
-    the delivery, the applicant's visits."""
+    the extension requests settled, the delivery, the applicant's visits."""
     if step.trigger == Trigger.SUPPLEMENT and data["channel"] == Channel.WINDOW:
         _visit(application, VisitKind.CORRECTION, actor, now)
     if row is not None:
         if step.trigger == Trigger.APPROVE:
             db.session.add(ItemResult(application_id=application.id, item_id=row.id,
                                       issued_at=now, **data["result"]))
+        elif step.trigger == Trigger.EXTEND:
+            extensions.settle(row, data["days"], reason, actor, now)
         return
     if step.trigger == Trigger.REQUEST_CORRECTION:
         application.materials_missing = [entry["material"] for entry in data["missing"]]

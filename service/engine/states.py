@@ -76,6 +76,15 @@ class VisitKind(StrEnum):
     DELIVERY = "delivery"  # collected the results
 
 
+class ExtensionState(StrEnum):
+    """A reviewer's request to extend an item's limit, for the head of the department to approve
+    (行政许可法 art. 42: 经本行政机关负责人批准)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"  # by the department's supervisor: the extend step was fired
+    REFUSED = "refused"
+
+
 ITEM_DECIDED = frozenset({ItemState.APPROVED, ItemState.DENIED})
 ITEM_FINAL = frozenset(
     {ItemState.APPROVED, ItemState.DENIED, ItemState.CANCELLED, ItemState.WITHDRAWN}

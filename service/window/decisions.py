@@ -12,7 +12,8 @@ from ..applications import operations
 from ..core.database import db
 from ..engine.errors import InvalidTriggerInput, TriggerNotAllowed
 from ..engine.states import Trigger
-from .blueprint import bp, calendar, today
+from ..staff.views import calendar, today
+from .blueprint import bp
 from .casefile import ACTIONS, casefile
 from .forms import ActionForm, action_forms, errors_of, read
 

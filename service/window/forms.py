@@ -4,14 +4,13 @@ decides what is valid."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from ..applications.models import Application
 from ..engine.inputs import MAX_CORRECTION_DAYS
 from ..engine.states import Channel, DeliveryMethod, Trigger
+from ..staff.forms import ActionForm, located
 from .casefile import ACTIONS
 
 _WORDS = {
@@ -27,21 +26,6 @@ _WORDS = {
     (Trigger.DELIVER, "method"): _l("请选择送达方式"),
 }
 _CHECK = _l("请检查这一项")
-
-
-@dataclass
-class ActionForm:
-    """One decision's inputs as last sent (empty on a fresh page) and its errors."""
-
-    trigger: Trigger
-    values: MultiDict = field(default_factory=MultiDict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def value(self, name: str, default: str = "") -> str:
-        return self.values.get(name, default)
-
-    def chosen(self, name: str) -> list[str]:
-        return self.values.getlist(name)
 
 
 def action_forms(application: Application, failed: ActionForm | None = None) -> dict:
@@ -80,13 +64,6 @@ def read(trigger: Trigger, posted: MultiDict) -> tuple[str | None, dict]:
 
 
 def errors_of(trigger: Trigger, messages: dict) -> dict[str, str]:
-    """The engine's refusal (keyed ``reason`` or ``data.<field>``) at the form's inputs."""
-    located = {}
-    if "reason" in messages:
-        located["reason"] = _WORDS.get((trigger, "reason"), _CHECK)
-    data = messages.get("data", {})
-    for name in data if isinstance(data, dict) else ():
-        located[name] = _WORDS.get((trigger, name), _CHECK)
-    if not located:
-        located["form"] = _CHECK
-    return located
+    """The engine's refusal at the form's inputs, in words."""
+    words = {name: text for (action, name), text in _WORDS.items() if action == trigger}
+    return located(messages, words, _CHECK)

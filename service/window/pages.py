@@ -7,34 +7,23 @@ from ..access.actors import current_actor
 from ..applications import drafts, operations
 from ..catalog.operations import list_bundles
 from ..engine.terms import Category
-from ..portal.wording import STEPS
+from ..staff import wording as staff_wording
+from ..staff.views import Paging, calendar, today
 from .apply import remembered_query_code
-from .blueprint import Paging, bp, calendar, today
+from .blueprint import bp
 from .casefile import casefile
 from .forms import action_forms
 from .intake import DELIVERY_CHOICES
 from .queues import Queue, counts, recent, search, waiting
-from .wording import (
-    ACTIONS,
-    ACTORS,
-    BUSINESS_STAGES,
-    CHANNELS,
-    ITEM_STATES,
-    LEVELS,
-    LIFE_EVENTS,
-    QUEUE_HELP,
-    QUEUES,
-    STATES,
-)
+from .wording import ACTIONS, BUSINESS_STAGES, LIFE_EVENTS, QUEUE_HELP, QUEUES
 
 QUEUE_PREVIEW = 5  # rows of each queue on the home page
 
 
 @bp.context_processor
 def words() -> dict:
-    return {"states": STATES, "item_states": ITEM_STATES, "levels": LEVELS,
-            "channels": CHANNELS, "queues": QUEUES, "queue_help": QUEUE_HELP, "steps": STEPS,
-            "actors": ACTORS, "action_words": ACTIONS, "delivery_choices": DELIVERY_CHOICES,
+    return {**staff_wording.words(), "queues": QUEUES, "queue_help": QUEUE_HELP,
+            "action_words": ACTIONS, "delivery_choices": DELIVERY_CHOICES,
             "correction_days": current_app.config["CORRECTION_DAYS"]}
 
 

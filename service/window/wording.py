@@ -4,7 +4,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from ..engine.states import ApplicationState, Channel, ItemState, Level, Trigger, VisitKind
+from ..engine.states import Trigger
 from ..engine.terms import Category
 from .queues import Queue
 
@@ -18,37 +18,6 @@ QUEUE_HELP = {
     Queue.CORRECTION: _l("申请人按告知书补交材料的期限"),
     Queue.DELIVERY: _l("作出决定后10个工作日内送达"),
 }
-STATES = {
-    ApplicationState.SUBMITTED: _l("待受理"),
-    ApplicationState.CORRECTION: _l("待补正"),
-    ApplicationState.REFUSED: _l("不予受理"),
-    ApplicationState.WITHDRAWN: _l("已撤回"),
-    ApplicationState.PROCESSING: _l("办理中"),
-    ApplicationState.CONCLUDED: _l("已办结待送达"),
-    ApplicationState.DELIVERED: _l("已送达"),
-}
-ITEM_STATES = {
-    ItemState.PENDING: _l("未开始"),  # before acceptance, or waiting on a prerequisite
-    ItemState.OPEN: _l("待审查"),
-    ItemState.REVIEWING: _l("审查中"),
-    ItemState.PAUSED: _l("暂停计时"),
-    ItemState.CORRECTION: _l("待补正"),
-    ItemState.APPROVED: _l("准予"),
-    ItemState.DENIED: _l("不予"),
-    ItemState.CANCELLED: _l("终止"),
-    ItemState.WITHDRAWN: _l("已撤回"),
-}
-# A colour is never the only signal: each level has its word.
-LEVELS = {
-    Level.GREEN: _l("正常"),
-    Level.YELLOW: _l("临期"),
-    Level.RED: _l("超期"),
-    Level.STATUTORY: _l("超法定期限"),
-    Level.PAUSED: _l("暂停"),
-}
-CHANNELS = {Channel.WINDOW: _l("窗口"), Channel.ONLINE: _l("网上")}
-VISITS = {VisitKind.INTAKE: _l("收件"), VisitKind.CORRECTION: _l("补正"),
-          VisitKind.DELIVERY: _l("领取结果")}
 LIFE_EVENTS = {
     Category.BIRTH: _l("出生"),
     Category.SCHOOLING: _l("入学"),
@@ -79,5 +48,3 @@ ACTIONS = {
     Trigger.DELIVER: lazy_pgettext("action", "送达结果"),
     Trigger.WITHDRAW: lazy_pgettext("action", "撤回申请"),
 }
-# Who acted, where it was not a member of staff (the API's words for them).
-ACTORS = {"citizen": _l("申请人"), "system": _l("系统")}

@@ -78,10 +78,12 @@ def test_csrf_token_of_another_session_is_refused(app, browser):
     assert response.status_code == 400 and not signed_in(browser)
 
 
-def test_right_password_redirects_to_the_account_page(browser):
-    response = sign_in(browser)
+def test_right_password_opens_the_roles_start_page(browser):
+    response = sign_in(browser)  # a reviewer: their department's items
     assert response.status_code == 302
-    assert urlsplit(response.headers["Location"]).path == "/account"
+    assert urlsplit(response.headers["Location"]).path == "/review"
+    administrator = browser.application.test_client()
+    assert urlsplit(sign_in(administrator, "admin").headers["Location"]).path == "/account"
     page = browser.get("/account")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -112,10 +114,10 @@ def test_next_off_site_is_not_followed(browser, target):
     assert "javascript" not in location
 
 
-def test_next_with_a_newline_falls_back_to_the_account(browser):
+def test_next_with_a_newline_falls_back_to_the_start_page(browser):
     response = sign_in(browser, next_="/%0d%0aSet-Cookie:%20x=y")
     assert response.status_code == 302
-    assert urlsplit(response.headers["Location"]).path == "/account"
+    assert urlsplit(response.headers["Location"]).path == "/review"
 
 
 def test_next_on_site_is_followed(browser):

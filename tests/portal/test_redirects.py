@@ -115,4 +115,4 @@ def test_sign_in_does_not_follow_next_off_the_site(app, staff):
     browser = app.test_client()
     response = sign_in(browser, next_="%2F%2F%2F%2Fevil.example")  # ////evil.example
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/review"  # a reviewer's start page instead
