@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from flask_babel import gettext as _
+
 from ..applications import operations
 from ..applications.clock_view import application_clock, item_clock
 from ..applications.models import Application
@@ -12,7 +14,7 @@ from ..applications.presenters import correction_notice
 from ..applications.ratings import rating_of
 from ..catalog.operations import machine_for
 from ..core.database import utcnow
-from ..engine.calendar import local_date
+from ..engine.calendar import Unit, local_date
 from ..engine.states import ApplicationState, EventKind, ItemState
 from .wording import (
     APPLICATION_STATES,
@@ -62,7 +64,7 @@ def status_of(application: Application, today: date | None = None) -> dict:
         "timeline": [
             {"on": local_date(event.created_at), "words": STEPS.get(event.trigger, event.trigger),
              "item": bundle.item(event.item_code).name if event.item_code else None,
-             "reason": event.reason}
+             "reason": event.reason, "extended_by": _extended_by(event, bundle)}
             for event in events if event.trigger in STEPS and event.trigger not in _HIDDEN_STEPS
         ],
         "delivery": DELIVERY[application.delivery_method],
@@ -99,3 +101,14 @@ def _wanted(entry: dict) -> str:
 def _last_event(events, item_code, trigger):
     return next((event for event in reversed(events)
                  if event.item_code == item_code and event.trigger == trigger), None)
+
+
+def _extended_by(event, bundle) -> str | None:
+    """An extension in words, as art. 42 asks the applicant be told it: days and reason."""
+    if event.trigger != EventKind.EXTEND:
+        return None
+    unit = bundle.item(event.item_code).limits.unit
+    days = event.data.get("days", 0)
+    if unit == Unit.WORKING_DAYS:
+        return _("延长%(days)d个工作日：%(reason)s", days=days, reason=event.reason or "")
+    return _("延长%(days)d日：%(reason)s", days=days, reason=event.reason or "")

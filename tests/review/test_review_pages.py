@@ -7,7 +7,9 @@ import re
 import pytest
 
 from service.access.models import User, UserDepartment
+from service.applications.operations import get_application
 from service.core.database import db
+from service.portal.status import status_of
 from tests.access.test_pages import csrf_token, sign_in
 from tests.conftest import PASSWORD
 from tests.factories import approval, create, decide, fire
@@ -183,6 +185,9 @@ def test_an_extension_is_requested_then_approved_by_the_supervisor(app, client, 
     assert item["clock"]["extension_days"] == 5
     assert any(event["trigger"] == "extend" and event["reason"] == "需现场核查"
                for event in after["history"])
+    with app.test_request_context():  # the applicant's status page tells them (art. 42)
+        view = status_of(get_application(number))
+    assert "延长5个工作日：需现场核查" in [step["extended_by"] for step in view["timeline"]]
 
 
 def test_extend_through_the_api_settles_the_pending_request(app, client, people):
