@@ -14,7 +14,13 @@ and the window clerk's pages at a desk's size (1366×768; the desk also at 1024 
 - ``window-desk.png``, ``window-desk-1024.png``: bundles, queues with their clocks, recent work;
 - ``window-intake.png``: the restaurant bundle's one form after a wrong ID number;
 - ``window-application.png``: an application in correction, with what the clerk may do;
-- ``window-notice.png``: the one-time correction notice as it prints.
+- ``window-notice.png``: the one-time correction notice as it prints;
+
+and a department supervisor's (every department of the two bundles):
+
+- ``review-items.png``: the items to decide by committed deadline, with their levels;
+- ``review-item.png``: one item under review: what deciding it needs, and each step;
+- ``review-supervise.png``: the overdue board, extension requests, workload, this week.
 """
 
 from __future__ import annotations
@@ -109,9 +115,35 @@ def take(out: Path) -> list[Path]:
             page.screenshot(path=str(out / "status-delivered.png"), full_page=True)
         with served(app) as live, browser_page(desk_page, DESK) as page:
             taken = photograph_window(app, client, live, page, out)
+            taken += photograph_review(app, client, live, page, out)
         with app.app_context():
             db.engine.dispose()
     return [out / "status.png", out / "status-delivered.png", *taken]
+
+
+def sign_in(page, live: str, username: str, to: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{live}/login?next={to}")
+    page.get_by_label("用户名 Username").fill(username)
+    page.get_by_label("密码 Password").fill(PASSWORD)
+    page.get_by_role("button", name="登录 Sign in").click()
+
+
+def photograph_review(app, client, live: str, page, out: Path) -> list[Path]:
+    """The supervisor's pages over the applications the window's pictures left, and two more
+    restaurants accepted, one under review with a pause."""
+    for serial in (21, 22):
+        restaurant = create(client, "restaurant", serial=serial)
+        fire(client, restaurant["number"], "accept")
+    fire(client, restaurant["number"], "start_review", item="business_establishment")
+    sign_in(page, live, "supervisor", "/review")
+    shots = [out / "review-items.png", out / "review-item.png", out / "review-supervise.png"]
+    page.screenshot(path=str(shots[0]), full_page=True)
+    page.goto(f"{live}/review/items/{restaurant['number']}/business_establishment")
+    page.screenshot(path=str(shots[1]), full_page=True)
+    page.goto(f"{live}/supervise")
+    page.screenshot(path=str(shots[2]), full_page=True)
+    return shots
 
 
 def photograph_window(app, client, live: str, page, out: Path) -> list[Path]:
@@ -124,10 +156,7 @@ def photograph_window(app, client, live: str, page, out: Path) -> list[Path]:
     fire(client, concluded["number"], "accept")
     for item in bundle_definition(app, "newborn").execution_order():
         decide(client, concluded["number"], item)
-    page.goto(f"{live}/login?next=/window")
-    page.get_by_label("用户名 Username").fill("clerk")
-    page.get_by_label("密码 Password").fill(PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
+    sign_in(page, live, "clerk", "/window")
     shots = []
 
     def shoot(name: str) -> None:
@@ -149,6 +178,7 @@ def photograph_window(app, client, live: str, page, out: Path) -> list[Path]:
     page.goto(f"{live}/window/applications/{in_correction['number']}/print/notice")
     page.emulate_media(media="print")
     shoot("window-notice.png")
+    page.emulate_media(media="screen")
     return shots
 
 
