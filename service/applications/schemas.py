@@ -61,7 +61,9 @@ TRIGGER_DATA = """What each trigger takes in `data`; anything else is refused (4
   visit.
 - `pause`: `cause`, one of hearing, testing, inspection, quarantine, appraisal, expert_review,
   tender_auction, other (`other` needs a reason).
-- `extend`: `days`, an integer; an item's extensions together at most its statutory extension.
+- `extend` (a department's supervisor; a reason, which the applicant reads): `days`, an integer;
+  an item's extensions together at most its statutory extension. It approves the item's pending
+  extension request (a reviewer's, made on the item's page), or records one approved at once.
 - the others: nothing.
 """
 
