@@ -103,7 +103,7 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     assert desk.get_by_text("需现场核查招牌安装位置").is_visible()
     assert axe_violations(desk) == []
     desk.get_by_role("link", name=number).first.click()
-    desk.get_by_role("button", name="同意延期").click()
+    desk.get_by_role("button", name="同意延期", exact=True).click()
     assert desk.get_by_text("已延长办理期限").is_visible()
     review_and_approve(app, desk, SIGNBOARD, started=True)
 
