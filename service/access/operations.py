@@ -32,15 +32,7 @@ def create_user(*, username: str, display_name: str, password: str, role: Role,
         errors["username"] = [f"{username!r} is taken"]
     if len(password) < 10:
         errors["password"] = ["at least 10 characters"]
-    if role in DEPARTMENT_ROLES and not departments:
-        errors["departments"] = [f"a {role.value} works for at least one department"]
-    if role not in DEPARTMENT_ROLES and departments:
-        errors["departments"] = [f"a {role.value} is not bound to departments"]
-    known = set(db.session.scalars(select(Department.code).where(
-        Department.code.in_(list(departments)))))
-    unknown = [code for code in departments if code not in known]
-    if unknown:
-        errors["departments"] = [f"unknown department(s): {', '.join(unknown)}"]
+    errors.update(_department_problems(role, departments))
     if errors:
         raise ValidationError(errors)
     user = User(username=username, display_name=display_name, role=role,
@@ -51,6 +43,54 @@ def create_user(*, username: str, display_name: str, password: str, role: Role,
     return user
 
 
+def _department_problems(role: Role, departments) -> dict:
+    if role in DEPARTMENT_ROLES and not departments:
+        return {"departments": [f"a {role.value} works for at least one department"]}
+    if role not in DEPARTMENT_ROLES and departments:
+        return {"departments": [f"a {role.value} is not bound to departments"]}
+    known = set(db.session.scalars(select(Department.code).where(
+        Department.code.in_(list(departments)))))
+    unknown = [code for code in departments if code not in known]
+    if unknown:
+        return {"departments": [f"unknown department(s): {', '.join(unknown)}"]}
+    return {}
+
+
+def update_user(user: User, *, display_name: str, role: Role,
+                departments: list[str] = ()) -> User:
+    """Change an account's name, role and departments.
+
+    Raises:
+        ValidationError: keyed by the offending field. LastAdministrator: the last active
+            administrator would become something else.
+    """
+    errors = _department_problems(role, departments)
+    if not display_name.strip() or len(display_name) > 100:
+        errors["display_name"] = ["1–100 characters"]
+    if errors:
+        raise ValidationError(errors)
+    if user.role == Role.ADMIN and role != Role.ADMIN and user.active:
+        _keep_an_administrator(user)
+    user.display_name, user.role = display_name.strip(), role
+    wanted = set(departments)
+    user.departments = ([link for link in user.departments if link.department_code in wanted]
+                        + [UserDepartment(department_code=code)
+                           for code in sorted(wanted - user.department_codes)])
+    db.session.flush()
+    return user
+
+
+TEMPORARY_PASSWORD_BYTES = 9  # 12 characters of base64: read out over the phone, then changed
+
+
+def reset_password(user: User) -> str:
+    """A new random password for ``user``, returned once for the administrator to hand over."""
+    password = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    db.session.flush()
+    return password
+
+
 class LastAdministrator(Exception):
     """Nobody would be left to manage the accounts."""
 
@@ -59,17 +99,21 @@ def set_active(user: User, active: bool) -> User:
     """Deactivate or reactivate an account; raises LastAdministrator rather than deactivate the
     last active administrator."""
     if not active and user.role == Role.ADMIN:
-        # Every active administrator's row (the user's too, in one order) stays locked until the
-        # commit: two of them deactivating each other at once are serialized, and the second
-        # sees the first's change.
-        admins = db.session.scalars(select(User.id).where(
-            User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
-            .with_for_update()).all()
-        if not set(admins) - {user.id}:
-            raise LastAdministrator(f"{user.username} is the last active administrator")
+        _keep_an_administrator(user)
     user.active = active
     db.session.flush()
     return user
+
+
+def _keep_an_administrator(user: User) -> None:
+    """Raises LastAdministrator if ``user`` is the last active administrator. Every active
+    administrator's row (the user's too, in one order) stays locked until the commit: two of
+    them demoting each other at once are serialized, and the second sees the first's change."""
+    admins = db.session.scalars(select(User.id).where(
+        User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+        .with_for_update()).all()
+    if not set(admins) - {user.id}:
+        raise LastAdministrator(f"{user.username} is the last active administrator")
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -47,13 +47,13 @@ def login():
 
 
 def home_of(user) -> str:
-    """Where a member of staff starts: the window's desk, a department's items, or (an
-    administrator) their account."""
+    """Where a member of staff starts: the window's desk, a department's items, or the
+    administrators' console."""
     if user.role == Role.CLERK:
         return url_for("window.home")
     if user.role in DEPARTMENT_ROLES:
         return url_for("review.items")
-    return url_for("pages.account")
+    return url_for("admin.console")
 
 
 @bp.route("/logout", methods=["POST"])

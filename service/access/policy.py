@@ -113,6 +113,10 @@ RULES: dict[str, Rule] = {
     "review.assign": DEPARTMENT_STAFF,
     "review.print_document": DEPARTMENT_STAFF,
     "review.supervise": SUPERVISOR_ONLY,
+    "admin.console": ADMIN,
+    "admin.users": ADMIN,
+    "admin.user": ADMIN,
+    "admin.bundles": ADMIN,
 }
 
 # Responses that show a secret (a query code, a receipt's link to it, a new token): never kept by
@@ -123,6 +127,7 @@ NO_STORE = frozenset({
     "citizen.open_session",
     "portal.receipt",
     "pages.create_token",
+    "admin.user",  # a new password, once
     "window.application",  # the query code, once, after intake
     "window.print_document",
 })

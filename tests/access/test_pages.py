@@ -83,7 +83,7 @@ def test_right_password_opens_the_roles_start_page(browser):
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/review"
     administrator = browser.application.test_client()
-    assert urlsplit(sign_in(administrator, "admin").headers["Location"]).path == "/account"
+    assert urlsplit(sign_in(administrator, "admin").headers["Location"]).path == "/admin"
     page = browser.get("/account")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

@@ -1,0 +1,140 @@
+"""The administrators' console: staff accounts, and the bundles as published."""
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from ..access import operations
+from ..access.models import User
+from ..access.roles import Role
+from ..applications.models import Application
+from ..catalog.models import BundleVersion, Department
+from ..catalog.operations import list_bundles
+from ..core.database import db
+from ..engine.states import ApplicationState
+from ..staff import wording as staff_wording
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+ROLES = {Role.CLERK: _l("综合窗口人员"), Role.REVIEWER: _l("部门审查人员"),
+         Role.SUPERVISOR: _l("部门负责人"), Role.ADMIN: _l("管理员")}
+# What the domain says in English, in the page's words (keyed by the field it names).
+_INVALID = {"username": _l("用户名为3至64位：小写字母开头，可含小写字母、数字和 . _ -，且未被占用"),
+            "password": _l("密码至少10位"),
+            "display_name": _l("请填写姓名（100字以内）"),
+            "departments": _l("部门审查人员和部门负责人须选择部门；其他角色不选部门"),
+            "role": _l("请选择角色")}
+_RUNNING = (ApplicationState.SUBMITTED, ApplicationState.CORRECTION, ApplicationState.PROCESSING,
+            ApplicationState.CONCLUDED)
+
+
+@bp.context_processor
+def words() -> dict:
+    return {**staff_wording.words(), "roles": ROLES}
+
+
+@bp.get("")
+def console():
+    return render_template("admin/console.html",
+                           users=db.session.scalar(select(func.count()).select_from(User)),
+                           bundles=len(list_bundles()))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    form, errors = request.form, {}
+    if request.method == "POST":
+        try:
+            user = operations.create_user(
+                username=form.get("username", "").strip(),
+                display_name=form.get("display_name", "").strip(),
+                password=form.get("password", ""), role=_role(form.get("role")),
+                departments=form.getlist("departments"))
+            flash(_("已创建账号 %(username)s", username=user.username))
+            return redirect(url_for(".user", user_id=user.id))
+        except ValidationError as invalid:
+            db.session.rollback()
+            errors = {field: _INVALID.get(field, _l("请检查这一项")) for field in invalid.messages}
+    return render_template("admin/users.html", accounts=_accounts(), errors=errors, sent=form,
+                           departments=_departments())
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id):
+    account = _account(user_id)
+    errors, new_password = {}, None
+    action = request.form.get("action")
+    if action == "update":
+        try:
+            operations.update_user(account, display_name=request.form.get("display_name", ""),
+                                   role=_role(request.form.get("role")),
+                                   departments=request.form.getlist("departments"))
+            flash(_("已保存"))
+            return redirect(url_for(".user", user_id=user_id))
+        except ValidationError as invalid:
+            db.session.rollback()
+            account = _account(user_id)
+            errors = {field: _INVALID.get(field, _l("请检查这一项")) for field in invalid.messages}
+        except operations.LastAdministrator:
+            db.session.rollback()
+            account = _account(user_id)
+            errors = {"role": _l("这是最后一位在用的管理员：请先设另一位管理员")}
+    elif action in ("deactivate", "activate"):
+        try:
+            operations.set_active(account, action == "activate")
+            flash(_("已停用") if action == "deactivate" else _("已启用"))
+        except operations.LastAdministrator:
+            db.session.rollback()
+            flash(_("这是最后一位在用的管理员：请先设另一位管理员"), "error")
+        return redirect(url_for(".user", user_id=user_id))
+    elif action == "password":
+        new_password = operations.reset_password(account)
+    elif action == "revoke":
+        operations.revoke_token(account, request.form.get("token", type=int) or 0)
+        flash(_("已撤销令牌"))
+        return redirect(url_for(".user", user_id=user_id))
+    elif action is not None:
+        abort(400)
+    return render_template("admin/user.html", account=account, errors=errors,
+                           departments=_departments(), tokens=operations.tokens_of(account),
+                           new_password=new_password)
+
+
+@bp.get("/bundles")
+def bundles():
+    """Each bundle's published version, with its items, departments, limits and categories,
+    and the applications still running on each of its versions."""
+    running = defaultdict(list)
+    for code, version, count in db.session.execute(
+            select(BundleVersion.bundle_code, BundleVersion.version, func.count())
+            .join(Application, Application.bundle_version_id == BundleVersion.id)
+            .where(Application.state.in_(_RUNNING))
+            .group_by(BundleVersion.bundle_code, BundleVersion.version)
+            .order_by(BundleVersion.version.desc())):
+        running[code].append((version, count))
+    return render_template("admin/bundles.html", published=list_bundles(), running=running)
+
+
+def _account(user_id: int) -> User:
+    account = db.session.get(User, user_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+def _role(value: str | None) -> Role:
+    if value not in {role.value for role in Role}:
+        raise ValidationError({"role": ["unknown role"]})
+    return Role(value)
+
+
+def _accounts() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def _departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.name)))

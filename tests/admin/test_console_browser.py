@@ -1,0 +1,58 @@
+"""The console in a real browser: an administrator creates a reviewer for a department, who
+signs in and sees that department's items; axe-core on every console page. PostgreSQL only."""
+
+import pytest
+
+from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen
+from tests.conftest import PASSWORD, postgresql_only
+from tests.factories import create, fire
+
+pytestmark = postgresql_only
+
+
+@pytest.fixture
+def desk(browser):
+    with desk_page(browser) as (page, errors):
+        yield page
+    assert errors == [], errors
+
+
+def sign_in_as(page, live, username, password=PASSWORD):
+    page.context.clear_cookies()
+    page.goto(f"{live}/login")
+    page.get_by_label("用户名 Username").fill(username)
+    page.get_by_label("密码 Password").fill(password)
+    page.get_by_role("button", name="登录 Sign in").click()
+
+
+def test_a_new_reviewer_sees_their_departments_items(app, client, live, desk):
+    number = create(client, "restaurant")["number"]
+    fire(client, number, "accept")
+    sign_in_as(desk, live, "admin")
+    assert desk.get_by_role("heading", name="管理控制台").is_visible()
+    assert axe_violations(desk) == []
+    desk.get_by_role("link", name="账号", exact=True).click()
+    desk.get_by_label("用户名").fill("li.na")
+    desk.get_by_label("姓名").fill("李娜")
+    desk.get_by_label("初始密码（至少10位）").fill("a good password")
+    desk.get_by_label("角色").select_option("reviewer")
+    desk.get_by_label("县市场监督管理局").check()
+    assert axe_violations(desk) == []
+    desk.get_by_role("button", name="创建账号").click()
+    assert desk.get_by_text("已创建账号 li.na").is_visible()
+    assert axe_violations(desk) == []
+    desk.get_by_role("link", name="一件事", exact=True).click()
+    assert desk.get_by_text("开办餐饮店").is_visible() and axe_violations(desk) == []
+
+    sign_in_as(desk, live, "li.na", "a good password")
+    assert desk.get_by_role("heading", name="待审事项").is_visible()
+    assert desk.get_by_role("link", name=number).is_visible()
+
+
+def test_console_pages_fit_1024(app, client, live, browser):
+    with desk_page(browser, NARROW_DESK) as (page, errors):
+        sign_in_as(page, live, "admin")
+        for path in ("/admin", "/admin/users", "/admin/bundles"):
+            page.goto(live + path)
+            assert fits_the_screen(page), path
+    assert errors == []

@@ -1,0 +1,106 @@
+"""The administrators' console, served, on both databases: accounts (create, change role and
+departments, deactivate, reset a password, revoke tokens) and the bundles as published. The
+browser flow (a new reviewer signs in and sees their department's items) is in
+test_console_browser.py."""
+
+import re
+
+import pytest
+
+from service.access.models import User
+from service.core.database import db
+from tests.access.test_pages import csrf_token, sign_in
+from tests.conftest import PASSWORD
+from tests.factories import create, fire
+
+
+@pytest.fixture
+def admin(app, staff):
+    browser = app.test_client()
+    sign_in(browser, "admin", PASSWORD)
+    return browser
+
+
+def post(browser, url, data):
+    token = csrf_token(browser.get("/admin").get_data(as_text=True))
+    return browser.post(url, data={**data, "csrf_token": token})
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def user_id(app, username) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(User.id).where(User.username == username))
+
+
+NEW_REVIEWER = {"username": "zhang.wei", "display_name": "张伟", "password": "long enough 1",
+                "role": "reviewer", "departments": ["market_regulation"]}
+
+
+def test_an_administrator_creates_a_reviewer_who_signs_in(app, admin):
+    created = post(admin, "/admin/users", NEW_REVIEWER)
+    assert created.status_code == 302
+    assert "张伟" in text(admin.get(created.headers["Location"]))
+    newcomer = app.test_client()
+    assert sign_in(newcomer, "zhang.wei", "long enough 1").headers["Location"] == "/review"
+
+
+def test_account_errors_are_shown_at_their_fields_and_nothing_is_written(app, admin):
+    refused = post(admin, "/admin/users", {**NEW_REVIEWER, "username": "Bad Name",
+                                           "password": "short", "departments": []})
+    page = text(refused)
+    assert refused.status_code == 200 and 'class="error-summary"' in page
+    assert "密码至少10位" in page and "须选择部门" in page and "用户名为3至64位" in page
+    assert 'value="张伟"' in page  # what was typed stays (not the password)
+    assert user_id(app, "Bad Name") is None
+
+
+def test_role_and_departments_change_and_the_last_admin_stays(app, admin):
+    post(admin, "/admin/users", NEW_REVIEWER)
+    account = user_id(app, "zhang.wei")
+    changed = post(admin, f"/admin/users/{account}",
+                   {"action": "update", "display_name": "张伟", "role": "supervisor",
+                    "departments": ["market_regulation", "tax"]})
+    assert changed.status_code == 302
+    with app.app_context():
+        found = db.session.get(User, account)
+        assert found.role == "supervisor" and found.department_codes == {"market_regulation", "tax"}
+    me = user_id(app, "admin")
+    demoted = post(admin, f"/admin/users/{me}", {"action": "update", "display_name": "Admin",
+                                                 "role": "clerk"})
+    assert "最后一位在用的管理员" in text(demoted)
+    stopped = post(admin, f"/admin/users/{me}", {"action": "deactivate"})
+    assert "最后一位在用的管理员" in text(admin.get(stopped.headers["Location"]))
+
+
+def test_deactivate_reset_the_password_and_revoke_a_token(app, admin, client):
+    clerk = user_id(app, "clerk")
+    reset = post(admin, f"/admin/users/{clerk}", {"action": "password"})
+    assert reset.headers["Cache-Control"] == "no-store"
+    password = re.search(r"<code>([^<]+)</code>", text(reset)).group(1)
+    assert sign_in(app.test_client(), "clerk", password).status_code == 302
+    page = text(admin.get(f"/admin/users/{clerk}"))
+    token = re.search(r'name="token" value="(\d+)"', page).group(1)
+    post(admin, f"/admin/users/{clerk}", {"action": "revoke", "token": token})
+    assert client.get("/api/applications").status_code == 401  # the clerk's token is revoked
+    post(admin, f"/admin/users/{clerk}", {"action": "deactivate"})
+    assert "已停用" in text(admin.get(f"/admin/users/{clerk}"))
+
+
+def test_bundles_list_their_versions_and_running_applications(app, admin, client):
+    number = create(client, "restaurant")["number"]
+    fire(client, number, "accept")
+    page = text(admin.get("/admin/bundles"))
+    assert "开办餐饮店" in page and "v1: 1" in page
+
+
+def test_only_administrators_open_the_console(app, admin, staff):
+    clerk = app.test_client()
+    sign_in(clerk, "clerk", PASSWORD)
+    for path in ("/admin", "/admin/users", "/admin/bundles"):
+        assert clerk.get(path).status_code == 403, path
+    assert admin.get("/admin/users/999999").status_code == 404
+    assert post(admin, f"/admin/users/{user_id(app, 'clerk')}",
+                {"action": "nonsense"}).status_code == 400
