@@ -20,7 +20,9 @@ and a department supervisor's (every department of the two bundles):
 
 - ``review-items.png``: the items to decide by committed deadline, with their levels;
 - ``review-item.png``: one item under review: what deciding it needs, and each step;
-- ``review-supervise.png``: the overdue board, extension requests, workload, this week.
+- ``review-supervise.png``: the overdue board, extension requests, workload, this week;
+
+and an administrator's: ``admin-user.png`` (an account: role, departments, tokens).
 """
 
 from __future__ import annotations
@@ -116,6 +118,10 @@ def take(out: Path) -> list[Path]:
         with served(app) as live, browser_page(desk_page, DESK) as page:
             taken = photograph_window(app, client, live, page, out)
             taken += photograph_review(app, client, live, page, out)
+            sign_in(page, live, "admin", "/admin/users")
+            page.get_by_role("link", name="reviewer", exact=True).click()
+            page.screenshot(path=str(out / "admin-user.png"), full_page=True)
+            taken.append(out / "admin-user.png")
         with app.app_context():
             db.engine.dispose()
     return [out / "status.png", out / "status-delivered.png", *taken]
