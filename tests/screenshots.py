@@ -22,7 +22,8 @@ and a department supervisor's (every department of the two bundles):
 - ``review-item.png``: one item under review: what deciding it needs, and each step;
 - ``review-supervise.png``: the overdue board, extension requests, workload, this week;
 
-and an administrator's: ``admin-user.png`` (an account: role, departments, tokens).
+and an administrator's: ``admin-user.png`` (an account: role, departments, tokens) and
+``admin-bundle.png`` (a bundle: what it saves, its versions, its machine drawn, its one form).
 """
 
 from __future__ import annotations
@@ -121,7 +122,10 @@ def take(out: Path) -> list[Path]:
             sign_in(page, live, "admin", "/admin/users")
             page.get_by_role("link", name="reviewer", exact=True).click()
             page.screenshot(path=str(out / "admin-user.png"), full_page=True)
-            taken.append(out / "admin-user.png")
+            page.goto(f"{live}/admin/bundles/restaurant")
+            page.locator("figure.diagram svg").wait_for()
+            page.screenshot(path=str(out / "admin-bundle.png"), full_page=True)
+            taken += [out / "admin-user.png", out / "admin-bundle.png"]
         with app.app_context():
             db.engine.dispose()
     return [out / "status.png", out / "status-delivered.png", *taken]

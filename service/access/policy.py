@@ -117,6 +117,7 @@ RULES: dict[str, Rule] = {
     "admin.users": ADMIN,
     "admin.user": ADMIN,
     "admin.bundles": ADMIN,
+    "admin.bundle": ADMIN,
 }
 
 # Responses that show a secret (a query code, a receipt's link to it, a new token): never kept by

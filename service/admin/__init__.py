@@ -3,6 +3,8 @@ tokens) and the bundles as published, with the applications running on each vers
 
 
 def init_app(app, api) -> None:
+    from ..core.security import allow_inline_styles
     from .pages import bp
 
     app.register_blueprint(bp)
+    allow_inline_styles("admin.bundle")  # mermaid puts a <style> in the diagram it draws

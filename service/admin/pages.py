@@ -12,11 +12,13 @@ from ..access import operations
 from ..access.models import User
 from ..access.roles import Role
 from ..applications.models import Application
+from ..catalog.diff import Change, Part
 from ..catalog.models import BundleVersion, Department
 from ..catalog.operations import list_bundles
 from ..core.database import db
 from ..engine.states import ApplicationState
 from ..staff import wording as staff_wording
+from .bundle_view import bundle_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -32,9 +34,14 @@ _RUNNING = (ApplicationState.SUBMITTED, ApplicationState.CORRECTION, Application
             ApplicationState.CONCLUDED)
 
 
+CHANGES = {Change.ADDED: _l("新增"), Change.REMOVED: _l("删除"), Change.CHANGED: _l("修改")}
+PARTS = {Part.ITEM: _l("事项"), Part.EDGE: _l("前置关系"), Part.LIMITS: _l("时限"),
+         Part.FIELD: _l("表单字段"), Part.MATERIAL: _l("材料")}
+
+
 @bp.context_processor
 def words() -> dict:
-    return {**staff_wording.words(), "roles": ROLES}
+    return {**staff_wording.words(), "roles": ROLES, "changes": CHANGES, "parts": PARTS}
 
 
 @bp.get("")
@@ -117,6 +124,15 @@ def bundles():
             .order_by(BundleVersion.version.desc())):
         running[code].append((version, count))
     return render_template("admin/bundles.html", published=list_bundles(), running=running)
+
+
+@bp.get("/bundles/<code>")
+def bundle(code):
+    view = bundle_view(code, request.args.get("version", type=int),
+                       request.args.get("compare", type=int))
+    if view is None:
+        abort(404)
+    return render_template("admin/bundle.html", view=view)
 
 
 def _account(user_id: int) -> User:

@@ -96,6 +96,12 @@ def find_version(code: str, version: int | None = None) -> BundleVersion | None:
     return db.session.scalars(query).first()
 
 
+def versions_of(code: str) -> list[BundleVersion]:
+    """Every published version of a bundle, the latest first."""
+    return list(db.session.scalars(select(BundleVersion).where(BundleVersion.bundle_code == code)
+                                   .order_by(BundleVersion.version.desc())))
+
+
 def machine_for(version: BundleVersion) -> BundleMachine:
     """The compiled machine of a version, built on first use and cached by digest."""
     return machines.get(

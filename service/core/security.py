@@ -9,9 +9,16 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "img-src 'self' data:", "style-src 'self'", "script-src 'self'",
     "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ])
-# Swagger UI sets style attributes as it draws: allowed on the docs page alone.
-DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'",
-                                              "style-src 'self' 'unsafe-inline'")
+# Swagger UI sets style attributes as it draws, and mermaid puts a <style> in each diagram:
+# inline styles are allowed on the pages that draw them alone (scripts stay strict everywhere).
+INLINE_STYLE_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'",
+                                                      "style-src 'self' 'unsafe-inline'")
+_INLINE_STYLE_ENDPOINTS: set[str] = set()
+
+
+def allow_inline_styles(endpoint: str) -> None:
+    """Let ``endpoint``'s page have inline styles (for a vendored library that draws)."""
+    _INLINE_STYLE_ENDPOINTS.add(endpoint)
 
 
 def init_app(app) -> None:
@@ -19,9 +26,10 @@ def init_app(app) -> None:
 
     @app.after_request
     def security_headers(response):
-        docs = request.path == app.config["OPENAPI_URL_PREFIX"] + "/docs"
+        drawn = (request.path == app.config["OPENAPI_URL_PREFIX"] + "/docs"
+                 or request.endpoint in _INLINE_STYLE_ENDPOINTS)
         response.headers.setdefault("Content-Security-Policy",
-                                    DOCS_POLICY if docs else CONTENT_SECURITY_POLICY)
+                                    INLINE_STYLE_POLICY if drawn else CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -56,3 +56,14 @@ def test_console_pages_fit_1024(app, client, live, browser):
             page.goto(live + path)
             assert fits_the_screen(page), path
     assert errors == []
+
+
+def test_the_bundle_page_draws_its_machine(app, client, live, desk):
+    sign_in_as(desk, live, "admin")
+    desk.goto(f"{live}/admin/bundles")
+    desk.get_by_role("link", name="开办餐饮店“一件事”").click()
+    drawing = desk.locator("figure.diagram .diagram-drawing svg")
+    drawing.wait_for()
+    assert drawing.is_visible() and desk.locator("pre.diagram-source").is_hidden()
+    assert "节省" in desk.locator(".saving").inner_text()
+    assert axe_violations(desk) == []

@@ -104,3 +104,31 @@ def test_only_administrators_open_the_console(app, admin, staff):
     assert admin.get("/admin/users/999999").status_code == 404
     assert post(admin, f"/admin/users/{user_id(app, 'clerk')}",
                 {"action": "nonsense"}).status_code == 400
+
+
+def publish_second_version(app, loaded):
+    """The restaurant bundle republished with a longer committed limit: version 2."""
+    import copy
+
+    from service.catalog.operations import publish
+
+    changed = copy.deepcopy(loaded)
+    changed.bundles["restaurant"]["limits"]["committed"] += 1
+    with app.app_context():
+        publish(changed)
+        db.session.commit()
+
+
+def test_a_bundles_page_previews_saves_and_compares_versions(app, admin, loaded):
+    page = text(admin.get("/admin/bundles/restaurant"))
+    assert "节省" in page and "stateDiagram-v2" in page  # the text, drawn by mermaid
+    assert "注册资本" in page and "营业执照" in page  # the one form; the shared licence
+    publish_second_version(app, loaded)
+    compared = admin.get("/admin/bundles/restaurant?version=2&compare=1")
+    assert "v1 → v2" in text(compared) and "7/" in text(compared) and "8/" in text(compared)
+    assert "'unsafe-inline'" in compared.headers["Content-Security-Policy"].split(
+        "style-src")[1].split(";")[0]
+    assert "'unsafe-inline'" not in compared.headers["Content-Security-Policy"].split(
+        "script-src")[1].split(";")[0]
+    assert admin.get("/admin/bundles/nothing").status_code == 404
+    assert admin.get("/admin/bundles/restaurant?version=9").status_code == 404
