@@ -118,6 +118,8 @@ RULES: dict[str, Rule] = {
     "admin.user": ADMIN,
     "admin.bundles": ADMIN,
     "admin.bundle": ADMIN,
+    "admin.calendar": ADMIN,
+    "admin.calendar_year": ADMIN,
 }
 
 # Responses that show a secret (a query code, a receipt's link to it, a new token): never kept by

@@ -4,6 +4,7 @@ tokens) and the bundles as published, with the applications running on each vers
 
 def init_app(app, api) -> None:
     from ..core.security import allow_inline_styles
+    from . import calendar  # noqa: F401  (its routes)
     from .pages import bp
 
     app.register_blueprint(bp)

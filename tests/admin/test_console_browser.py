@@ -49,12 +49,14 @@ def test_a_new_reviewer_sees_their_departments_items(app, client, live, desk):
     assert desk.get_by_role("link", name=number).is_visible()
 
 
-def test_console_pages_fit_1024(app, client, live, browser):
+def test_console_pages_fit_1024_and_pass_axe(app, client, live, browser):
     with desk_page(browser, NARROW_DESK) as (page, errors):
         sign_in_as(page, live, "admin")
-        for path in ("/admin", "/admin/users", "/admin/bundles"):
+        for path in ("/admin", "/admin/users", "/admin/bundles", "/admin/calendar",
+                     "/admin/calendar/2031"):
             page.goto(live + path)
             assert fits_the_screen(page), path
+            assert axe_violations(page) == [], path
     assert errors == []
 
 

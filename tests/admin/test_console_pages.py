@@ -132,3 +132,31 @@ def test_a_bundles_page_previews_saves_and_compares_versions(app, admin, loaded)
         "script-src")[1].split(";")[0]
     assert admin.get("/admin/bundles/nothing").status_code == 404
     assert admin.get("/admin/bundles/restaurant?version=9").status_code == 404
+
+
+SCHEDULE_2031 = """year: 2031
+holidays:
+  - {date: 2031-01-01, name: 元旦}
+  - {date: 2031-10-01, name: 国庆节}
+workdays:
+  - {date: 2031-09-28, name: 国庆节调休}
+"""
+
+
+def test_a_years_calendar_is_checked_tried_and_published(app, admin):
+    assert "2031" in text(admin.get("/admin/calendar/2031"))
+    broken = post(admin, "/admin/calendar/2031",
+                  {"action": "try", "schedule": SCHEDULE_2031.replace("2031-10-01", "2030-10-01")})
+    assert "holidays[1].date: not in 2031" in text(broken)
+    tried = post(admin, "/admin/calendar/2031", {"action": "try", "schedule": SCHEDULE_2031})
+    assert "试算结果" in text(tried) and "+ 2031-10-01 休 国庆节" in text(tried)
+    assert "尚未发布" in text(admin.get("/admin/calendar/2031"))  # a trial keeps nothing
+    published = post(admin, "/admin/calendar/2031", {"action": "publish",
+                                                     "schedule": SCHEDULE_2031})
+    assert published.status_code == 302
+    page = text(admin.get("/admin/calendar/2031"))
+    assert "国庆节调休" in page and "来源：admin" in page
+    assert "2031" in text(admin.get("/admin/calendar"))
+    assert "不是有效的 YAML" in text(post(admin, "/admin/calendar/2031",
+                                          {"action": "try", "schedule": "year: [2031"}))
+    assert admin.get("/admin/calendar/1900").status_code == 404
