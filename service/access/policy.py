@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     "admin.user": ADMIN,
     "admin.bundles": ADMIN,
     "admin.bundle": ADMIN,
+    "admin.retire": ADMIN,
     "admin.calendar": ADMIN,
     "admin.calendar_year": ADMIN,
 }

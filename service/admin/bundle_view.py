@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..applications.models import Application
 from ..catalog.diff import differences
-from ..catalog.models import BundleVersion
+from ..catalog.models import Bundle, BundleVersion
 from ..catalog.operations import machine_for, versions_of
 from ..core.database import db
 from ..engine.states import ApplicationState
@@ -29,6 +29,7 @@ def bundle_view(code: str, version: int | None, compare: int | None) -> dict | N
     other = next((each for each in versions if each.version == compare), None)
     return {
         "code": code,
+        "retired_at": db.session.get(Bundle, code).retired_at,
         "versions": versions,
         "running": running_per_version(code),
         "shown": shown,

@@ -14,7 +14,7 @@ from ..access.roles import Role
 from ..applications.models import Application
 from ..catalog.diff import Change, Part
 from ..catalog.models import BundleVersion, Department
-from ..catalog.operations import list_bundles
+from ..catalog.operations import list_bundles, set_retired
 from ..core.database import db
 from ..engine.states import ApplicationState
 from ..staff import wording as staff_wording
@@ -48,7 +48,7 @@ def words() -> dict:
 def console():
     return render_template("admin/console.html",
                            users=db.session.scalar(select(func.count()).select_from(User)),
-                           bundles=len(list_bundles()))
+                           bundles=len(list_bundles(retired=True)))
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -123,7 +123,8 @@ def bundles():
             .group_by(BundleVersion.bundle_code, BundleVersion.version)
             .order_by(BundleVersion.version.desc())):
         running[code].append((version, count))
-    return render_template("admin/bundles.html", published=list_bundles(), running=running)
+    return render_template("admin/bundles.html", published=list_bundles(retired=True),
+                           running=running)
 
 
 @bp.get("/bundles/<code>")
@@ -133,6 +134,15 @@ def bundle(code):
     if view is None:
         abort(404)
     return render_template("admin/bundle.html", view=view)
+
+
+@bp.post("/bundles/<code>/retired")
+def retire(code):
+    """Retire a bundle (no new applications; running ones finish), or open it again."""
+    retired = request.form.get("retired") == "yes"
+    set_retired(code, retired)
+    flash(_("已停办：不再受理新申请，办理中的申请照常办结") if retired else _("已恢复受理"))
+    return redirect(url_for(".bundle", code=code))
 
 
 def _account(user_id: int) -> User:

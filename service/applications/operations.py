@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..access.models import User
-from ..catalog.operations import find_version, machine_for
+from ..catalog.operations import find_open_version, find_version, machine_for
 from ..core.database import db, utcnow
 from ..core.problems import Missing
 from ..engine import identifiers
@@ -71,9 +71,12 @@ def create_application(*, bundle_code: str, channel: str, applicant: dict, conta
     Raises:
         ValidationError: keyed by the offending field.
     """
-    version = find_version(bundle_code)
+    version = find_open_version(bundle_code)
     if version is None:
-        raise ValidationError({"bundle": [f"unknown bundle {bundle_code!r}"]})
+        known = find_version(bundle_code) is not None
+        raise ValidationError({"bundle": [f"bundle {bundle_code!r} is retired: it takes no new "
+                                          "applications" if known
+                                          else f"unknown bundle {bundle_code!r}"]})
     bundle = machine_for(version).bundle
     errors: dict = {}
     applicant_errors = _check_applicant(applicant, bundle.audience)

@@ -36,6 +36,8 @@ class Bundle(db.Model):
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     latest_version: Mapped[int] = mapped_column(Integer)
+    # Retired: no new applications; those running finish on their versions. None: open.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     versions: Mapped[list["BundleVersion"]] = relationship(
         back_populates="bundle", order_by="BundleVersion.version", lazy="raise"

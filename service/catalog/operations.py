@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from ..core.database import db
+from ..core.database import db, utcnow
+from ..core.problems import Missing
 from ..engine.bundle import Bundle as BundleDefinition
 from ..engine.machine import BundleMachine, machines
 from .definitions import Catalog
@@ -77,14 +79,37 @@ def _upsert(model, entries: dict[str, dict], columns) -> None:
                     flag_modified(row, name)
 
 
-def list_bundles() -> list[tuple[Bundle, BundleVersion]]:
-    rows = db.session.execute(
-        select(Bundle, BundleVersion)
-        .join(BundleVersion, (Bundle.code == BundleVersion.bundle_code)
-              & (Bundle.latest_version == BundleVersion.version))
-        .order_by(Bundle.code)
-    )
-    return [tuple(row) for row in rows]
+def list_bundles(retired: bool = False) -> list[tuple[Bundle, BundleVersion]]:
+    """Each bundle at its latest version; the retired ones too with ``retired``."""
+    query = (select(Bundle, BundleVersion)
+             .join(BundleVersion, (Bundle.code == BundleVersion.bundle_code)
+                   & (Bundle.latest_version == BundleVersion.version))
+             .order_by(Bundle.code))
+    if not retired:
+        query = query.where(Bundle.retired_at.is_(None))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+class BundleNotFound(Missing):
+    what = "bundle"
+
+
+def set_retired(code: str, retired: bool, now: datetime | None = None) -> Bundle:
+    """Retire a bundle (no new applications; running ones finish) or open it again."""
+    bundle = db.session.get(Bundle, code)
+    if bundle is None:
+        raise BundleNotFound(code)
+    bundle.retired_at = (bundle.retired_at or now or utcnow()) if retired else None
+    db.session.flush()
+    return bundle
+
+
+def find_open_version(code: str) -> BundleVersion | None:
+    """The latest version of a bundle that takes applications (not retired)."""
+    return db.session.scalars(
+        select(BundleVersion).join(Bundle).where(
+            Bundle.code == code, Bundle.retired_at.is_(None),
+            BundleVersion.version == Bundle.latest_version)).first()
 
 
 def find_version(code: str, version: int | None = None) -> BundleVersion | None:

@@ -10,7 +10,7 @@ from ..access.citizens import read_receipt_token, receipt_token
 from ..applications import drafts
 from ..applications.operations import create_application
 from ..applications.schemas import ApplicationCreateSchema, DraftContentSchema
-from ..catalog.operations import find_version, machine_for
+from ..catalog.operations import find_open_version, machine_for
 from ..core.database import db
 from ..engine.states import Channel
 from .blueprint import bp
@@ -23,7 +23,7 @@ RECEIPTS_KEY, RECEIPTS_KEPT = "window_receipts", 20
 
 @bp.route("/apply/<code>", methods=["GET", "POST"])
 def apply(code):
-    version = find_version(code)
+    version = find_open_version(code)  # a retired bundle takes no new applications
     if version is None:
         abort(404)
     bundle = machine_for(version).bundle

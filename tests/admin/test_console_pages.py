@@ -11,7 +11,7 @@ from service.access.models import User
 from service.core.database import db
 from tests.access.test_pages import csrf_token, sign_in
 from tests.conftest import PASSWORD
-from tests.factories import create, fire
+from tests.factories import application_payload, create, fire
 
 
 @pytest.fixture
@@ -160,3 +160,19 @@ def test_a_years_calendar_is_checked_tried_and_published(app, admin):
     assert "不是有效的 YAML" in text(post(admin, "/admin/calendar/2031",
                                           {"action": "try", "schedule": "year: [2031"}))
     assert admin.get("/admin/calendar/1900").status_code == 404
+
+
+def test_a_retired_bundle_takes_no_new_applications_and_running_ones_finish(app, admin, client):
+    running = create(client, "restaurant")["number"]
+    assert post(admin, "/admin/bundles/restaurant/retired", {"retired": "yes"}).status_code == 302
+    refused = client.post("/api/applications", json=application_payload(app, "restaurant"))
+    assert refused.status_code == 422 and "retired" in refused.get_json()["detail"]
+    assert "restaurant" not in [each["code"] for each in client.get("/api/bundles").get_json()]
+    assert "已停办" in text(admin.get("/admin/bundles"))
+    fire(client, running, "accept")  # the one already in goes on
+    clerk = app.test_client()
+    sign_in(clerk, "clerk", PASSWORD)
+    assert clerk.get("/window/apply/restaurant").status_code == 404
+    assert "/window/apply/restaurant" not in text(clerk.get("/window"))  # not offered
+    post(admin, "/admin/bundles/restaurant/retired", {"retired": "no"})
+    assert clerk.get("/window/apply/restaurant").status_code == 200
