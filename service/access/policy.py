@@ -121,6 +121,7 @@ RULES: dict[str, Rule] = {
     "admin.retire": ADMIN,
     "admin.calendar": ADMIN,
     "admin.calendar_year": ADMIN,
+    "admin.outbox": ADMIN,
 }
 
 # Responses that show a secret (a query code, a receipt's link to it, a new token): never kept by

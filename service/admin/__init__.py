@@ -4,7 +4,7 @@ tokens) and the bundles as published, with the applications running on each vers
 
 def init_app(app, api) -> None:
     from ..core.security import allow_inline_styles
-    from . import calendar  # noqa: F401  (its routes)
+    from . import calendar, outbox  # noqa: F401  (their routes)
     from .pages import bp
 
     app.register_blueprint(bp)

@@ -52,7 +52,7 @@ def test_a_new_reviewer_sees_their_departments_items(app, client, live, desk):
 def test_console_pages_fit_1024_and_pass_axe(app, client, live, browser):
     with desk_page(browser, NARROW_DESK) as (page, errors):
         sign_in_as(page, live, "admin")
-        for path in ("/admin", "/admin/users", "/admin/bundles", "/admin/calendar",
+        for path in ("/admin", "/admin/users", "/admin/bundles", "/admin/calendar", "/admin/outbox",
                      "/admin/calendar/2031"):
             page.goto(live + path)
             assert fits_the_screen(page), path

@@ -11,7 +11,7 @@ from service.access.models import User
 from service.core.database import db
 from tests.access.test_pages import csrf_token, sign_in
 from tests.conftest import PASSWORD
-from tests.factories import application_payload, create, fire
+from tests.factories import application_payload, bundle_definition, create, decide, fire
 
 
 @pytest.fixture
@@ -176,3 +176,19 @@ def test_a_retired_bundle_takes_no_new_applications_and_running_ones_finish(app,
     assert "/window/apply/restaurant" not in text(clerk.get("/window"))  # not offered
     post(admin, "/admin/bundles/restaurant/retired", {"retired": "no"})
     assert clerk.get("/window/apply/restaurant").status_code == 200
+
+
+def test_the_outbox_lists_what_waits_to_be_sent(app, admin, client):
+    from service.applications.operations import get_application
+    from service.applications.ratings import rate
+
+    number = create(client, "newborn")["number"]
+    fire(client, number, "accept")
+    for item in bundle_definition(app, "newborn").execution_order():
+        decide(client, number, item)
+    fire(client, number, "deliver", data={"method": "electronic"})
+    with app.test_request_context():
+        rate(get_application(number), 1, "等了太久")  # a bad rating: a call-back message
+        db.session.commit()
+    page = text(admin.get("/admin/outbox"))
+    assert number in page and "未发送1条" in page
