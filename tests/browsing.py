@@ -96,6 +96,14 @@ def browser():
 
 
 @pytest.fixture
+def desk(browser):
+    """A page at 1366×768, Chinese first; fails the test on any console error."""
+    with desk_page(browser) as (page, errors):
+        yield page
+    assert errors == [], errors
+
+
+@pytest.fixture
 def live(app, client):
     """The app served on a free port of this machine, with the catalog and staff loaded."""
     with served(app) as url:

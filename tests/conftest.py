@@ -36,7 +36,7 @@ from service.core.limits import limiter
 from service.workdays.models import CalendarDay, CalendarYear
 from service.workdays.operations import seed_from_library
 from service.workdays.schedules import library_schedules
-from tests.browsing import browser, live  # noqa: F401  (fixtures: one Chromium per worker)
+from tests.browsing import browser, desk, live  # noqa: F401  (fixtures: one Chromium per worker)
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"

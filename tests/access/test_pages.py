@@ -35,6 +35,17 @@ def sign_in(browser, username: str = "reviewer", password: str = PASSWORD, next_
                                    "csrf_token": token})
 
 
+def post_form(browser, url: str, data: dict):
+    """A form sent as a page sends it, with the session's CSRF token (from the account page,
+    which every member of staff may open)."""
+    token = csrf_token(browser.get("/account").get_data(as_text=True))
+    return browser.post(url, data={**data, "csrf_token": token})
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
 def signed_in(browser) -> bool:
     response = browser.get("/account")
     return response.status_code == 200

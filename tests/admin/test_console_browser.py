@@ -1,7 +1,6 @@
 """The console in a real browser: an administrator creates a reviewer for a department, who
 signs in and sees that department's items; axe-core on every console page. PostgreSQL only."""
 
-import pytest
 
 from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen
 from tests.conftest import PASSWORD, postgresql_only
@@ -10,11 +9,6 @@ from tests.factories import create, fire
 pytestmark = postgresql_only
 
 
-@pytest.fixture
-def desk(browser):
-    with desk_page(browser) as (page, errors):
-        yield page
-    assert errors == [], errors
 
 
 def sign_in_as(page, live, username, password=PASSWORD):

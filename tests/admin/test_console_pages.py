@@ -9,7 +9,8 @@ import pytest
 
 from service.access.models import User
 from service.core.database import db
-from tests.access.test_pages import csrf_token, sign_in
+from tests.access.test_pages import post_form as post
+from tests.access.test_pages import sign_in, text
 from tests.conftest import PASSWORD
 from tests.factories import application_payload, bundle_definition, create, decide, fire
 
@@ -21,13 +22,6 @@ def admin(app, staff):
     return browser
 
 
-def post(browser, url, data):
-    token = csrf_token(browser.get("/admin").get_data(as_text=True))
-    return browser.post(url, data={**data, "csrf_token": token})
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def user_id(app, username) -> int:

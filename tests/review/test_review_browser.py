@@ -8,8 +8,6 @@ On PostgreSQL only, as the other browser tests.
 
 import re
 
-import pytest
-
 from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen
 from tests.conftest import PASSWORD, postgresql_only
 from tests.factories import approval, create, fire
@@ -18,11 +16,6 @@ from tests.review.test_review_pages import FIRE, FIRST, SIGNBOARD, people  # noq
 pytestmark = postgresql_only
 
 
-@pytest.fixture
-def desk(browser):
-    with desk_page(browser) as (page, errors):
-        yield page
-    assert errors == [], errors
 
 
 def sign_in_as(page, live, username):

@@ -10,7 +10,8 @@ from service.access.models import User, UserDepartment
 from service.applications.operations import get_application
 from service.core.database import db
 from service.portal.status import status_of
-from tests.access.test_pages import csrf_token, sign_in
+from tests.access.test_pages import post_form as post
+from tests.access.test_pages import sign_in, text
 from tests.conftest import PASSWORD
 from tests.factories import approval, create, decide, fire
 
@@ -44,13 +45,6 @@ def browser_as(app, username):
     return browser
 
 
-def post(browser, url, data):
-    token = csrf_token(browser.get("/review").get_data(as_text=True))
-    return browser.post(url, data={**data, "csrf_token": token})
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def accepted(client) -> str:

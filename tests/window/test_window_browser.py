@@ -7,8 +7,6 @@ On PostgreSQL only, as the portal's browser tests: the server-side tests
 
 import re
 
-import pytest
-
 from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen
 from tests.conftest import PASSWORD, postgresql_only
 from tests.factories import bundle_definition, create, decide, fire
@@ -21,12 +19,6 @@ RESTAURANT_ITEMS = ("business_establishment", "food_business_permit", "outdoor_s
                     "fire_safety_inspection")
 
 
-@pytest.fixture
-def desk(browser):
-    """A page at 1366×768, Chinese first; fails the test on any console error."""
-    with desk_page(browser) as (page, errors):
-        yield page
-    assert errors == [], errors
 
 
 def sign_in(page, live, username="clerk", to="/window"):

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from service.demo.samples import answers_for, resident_id
-from tests.access.test_pages import csrf_token, sign_in
+from tests.access.test_pages import post_form as post
+from tests.access.test_pages import sign_in, text
 from tests.factories import bundle_definition, create, decide, fire
 
 GOOD_ID = resident_id(7)
@@ -34,20 +35,12 @@ def intake_form(app, bundle_code="restaurant", **overrides) -> dict:
     return form
 
 
-def post(browser, url, data):
-    """A form sent as the page sends it, with the session's CSRF token."""
-    token = csrf_token(browser.get("/window").get_data(as_text=True))
-    return browser.post(url, data={**data, "csrf_token": token})
-
 
 def take_in(app, clerk, **overrides):
     response = post(clerk, "/window/apply/restaurant", intake_form(app, **overrides))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response.headers["Location"].rsplit("/", 1)[1]
 
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def test_home_lists_bundles_queues_and_finds_by_category(app, clerk):
