@@ -35,10 +35,11 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-## bench: the hot path, then the window's pages over 100,000 applications (needs PostgreSQL)
+## bench: the hot path, then the window's and the departments' pages over 100,000 applications
 bench: install
 	$(BIN)/python bench/advance.py
 	$(BIN)/python bench/window_lists.py
+	$(BIN)/python bench/review_lists.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

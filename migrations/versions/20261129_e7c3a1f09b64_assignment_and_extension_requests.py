@@ -1,5 +1,6 @@
 """Departments' work (issue 13): who works an item (assigned by the department's supervisor or
-taken by a reviewer), and extension requests with their supervisor's decision.
+taken by a reviewer), extension requests with their supervisor's decision, and the indexes of a
+department's lists (its items to decide by deadline, its week's items opened and decided).
 
 Revision ID: e7c3a1f09b64
 Revises: b51e0c7a94d2
@@ -18,6 +19,7 @@ depends_on = None
 
 STATES = ('pending', 'approved', 'refused')
 FOREIGN_KEY = 'fk_application_items_assignee_user_id_users'
+WORKING = "state IN ('open', 'reviewing', 'paused', 'correction')"
 
 
 def upgrade():
@@ -34,6 +36,13 @@ def upgrade():
     op.add_column('application_items', sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=True))
     op.create_index('ix_application_items_assignee_state', 'application_items',
                     ['assignee_user_id', 'state'])
+    op.create_index('ix_application_items_working_department_due', 'application_items',
+                    ['department_code', 'committed_due', 'id'],
+                    postgresql_where=sa.text(WORKING), sqlite_where=sa.text(WORKING))
+    op.create_index('ix_application_items_department_opened_at', 'application_items',
+                    ['department_code', 'opened_at'])
+    op.create_index('ix_application_items_department_decided_at', 'application_items',
+                    ['department_code', 'decided_at'])
     op.create_table(
         'extension_requests',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -71,7 +80,11 @@ def upgrade():
 
 def downgrade():
     op.drop_table('extension_requests')
-    op.drop_index('ix_application_items_assignee_state', table_name='application_items')
+    for index in ('ix_application_items_department_decided_at',
+                  'ix_application_items_department_opened_at',
+                  'ix_application_items_working_department_due',
+                  'ix_application_items_assignee_state'):
+        op.drop_index(index, table_name='application_items')
     if op.get_bind().dialect.name != 'sqlite':
         op.drop_constraint(FOREIGN_KEY, 'application_items', type_='foreignkey')
     # SQLite drops a column with its inline foreign key in place (3.35+).

@@ -10,6 +10,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,9 @@ class Application(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+WORKING_CONDITION = "state IN ('open', 'reviewing', 'paused', 'correction')"
+
+
 class ApplicationItem(db.Model):
     """One item of an application, as its department works it."""
 
@@ -104,6 +108,12 @@ class ApplicationItem(db.Model):
         Index("ix_application_items_state_committed_due", "state", "committed_due"),
         # A reviewer's own items ("mine").
         Index("ix_application_items_assignee_state", "assignee_user_id", "state"),
+        # A department's items to decide, in deadline order (the /review list reads its page
+        # from here without a sort), and its week: items opened, items decided.
+        Index("ix_application_items_working_department_due", "department_code", "committed_due",
+              "id", postgresql_where=text(WORKING_CONDITION), sqlite_where=text(WORKING_CONDITION)),
+        Index("ix_application_items_department_opened_at", "department_code", "opened_at"),
+        Index("ix_application_items_department_decided_at", "department_code", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

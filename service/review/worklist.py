@@ -95,9 +95,10 @@ def worklist(departments: frozenset[str], user_id: int, filters: Filters, today:
     """A page of the items, the most urgent deadline first, and how many match in all."""
     item, assignee = ApplicationItem, aliased(User)
     conditions = _scope(departments, user_id, filters, today)
-    total = db.session.scalar(select(func.count()).select_from(item)
-                              .join(Application, Application.id == item.application_id)
-                              .where(*conditions))
+    counted = select(func.count()).select_from(item)
+    if filters.bundle:  # the one condition on the application: join it only for that
+        counted = counted.join(Application, Application.id == item.application_id)
+    total = db.session.scalar(counted.where(*conditions))
     found = db.session.execute(
         select(item, Application.number, Bundle.name, ServiceItem.name, assignee.display_name)
         .join(Application, Application.id == item.application_id)
