@@ -23,7 +23,7 @@ def test_a_new_reviewer_sees_their_departments_items(app, client, live, desk):
     number = create(client, "restaurant")["number"]
     fire(client, number, "accept")
     sign_in_as(desk, live, "admin")
-    assert desk.get_by_role("heading", name="管理控制台").is_visible()
+    desk.get_by_role("heading", name="管理控制台").wait_for()
     assert axe_violations(desk) == []
     desk.get_by_role("link", name="账号", exact=True).click()
     desk.get_by_label("用户名").fill("li.na")
@@ -33,14 +33,15 @@ def test_a_new_reviewer_sees_their_departments_items(app, client, live, desk):
     desk.get_by_label("县市场监督管理局").check()
     assert axe_violations(desk) == []
     desk.get_by_role("button", name="创建账号").click()
-    assert desk.get_by_text("已创建账号 li.na").is_visible()
+    desk.get_by_text("已创建账号 li.na").wait_for()
     assert axe_violations(desk) == []
     desk.get_by_role("link", name="一件事", exact=True).click()
-    assert desk.get_by_text("开办餐饮店").is_visible() and axe_violations(desk) == []
+    desk.get_by_text("开办餐饮店").wait_for()
+    assert axe_violations(desk) == []
 
     sign_in_as(desk, live, "li.na", "a good password")
-    assert desk.get_by_role("heading", name="待审事项").is_visible()
-    assert desk.get_by_role("link", name=number).is_visible()
+    desk.get_by_role("heading", name="待审事项").wait_for()
+    desk.get_by_role("link", name=number).wait_for()
 
 
 def test_console_pages_fit_1024_and_pass_axe(app, client, live, browser):

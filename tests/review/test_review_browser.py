@@ -38,7 +38,7 @@ def press(page, form_id, button):
 def review_and_approve(app, page, item_code, started=False):
     if not started:
         press(page, "action-start_review", "开始审查")
-        assert page.get_by_text("已开始审查").is_visible()
+        page.get_by_text("已开始审查").wait_for()
     result = approval(app, item_code)
     form = page.locator("#action-approve")
     form.get_by_label("审查意见").fill(result["opinion"])
@@ -46,7 +46,7 @@ def review_and_approve(app, page, item_code, started=False):
     if result["result"]["number"]:
         form.get_by_label("证照编号").fill(result["result"]["number"])
     form.get_by_role("button", name="准予").click()
-    assert page.get_by_text("已准予，结果已记录").is_visible()
+    page.get_by_text("已准予，结果已记录").wait_for()
 
 
 def test_each_department_decides_its_item_and_the_last_concludes(app, client, live, desk,
@@ -60,7 +60,7 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     assert desk.get_by_role("heading", level=1).inner_text().startswith("企业（个体工商户）")
     assert axe_violations(desk) == []
     desk.locator("#assignment").get_by_role("button", name="领取").click()
-    assert desk.get_by_text("已领取，由您办理").is_visible()
+    desk.get_by_text("已领取，由您办理").wait_for()
     review_and_approve(app, desk, FIRST)
     desk.get_by_role("link", name="准予决定书").click()
     issued = approval(app, FIRST)["result"]
@@ -77,7 +77,7 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     press(desk, "action-start_review", "开始审查")
     desk.locator("#action-pause").get_by_label("暂停原因").select_option("inspection")
     press(desk, "action-pause", "暂停计时")
-    assert desk.get_by_text("已暂停计时").is_visible()
+    desk.get_by_text("已暂停计时").wait_for()
     assert "暂停" in desk.locator(".standing").inner_text()
     press(desk, "action-resume", "恢复计时")
     review_and_approve(app, desk, FIRE, started=True)
@@ -89,15 +89,15 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     extension.get_by_label("延长天数").fill("5")
     extension.get_by_label(re.compile("延长的理由")).fill("需现场核查招牌安装位置")
     extension.get_by_role("button", name="提交延期申请").click()
-    assert desk.locator("#extension").get_by_text("等待部门负责人审批").is_visible()
+    desk.locator("#extension").get_by_text("等待部门负责人审批").wait_for()
 
     sign_in_as(desk, live, "s_urban_management")  # and approved
     desk.get_by_role("link", name="督办").click()
-    assert desk.get_by_text("需现场核查招牌安装位置").is_visible()
+    desk.get_by_text("需现场核查招牌安装位置").wait_for()
     assert axe_violations(desk) == []
     desk.get_by_role("link", name=number).first.click()
     desk.get_by_role("button", name="同意延期", exact=True).click()
-    assert desk.get_by_text("已延长办理期限").is_visible()
+    desk.get_by_text("已延长办理期限").wait_for()
     review_and_approve(app, desk, SIGNBOARD, started=True)
 
     state = client.get(f"/api/applications/{number}").get_json()

@@ -67,7 +67,8 @@ def test_a_clerk_takes_in_corrects_accepts_prints_and_delivers(app, client, live
     fill_intake(desk, answers)
     desk.get_by_role("button", name="提交收件").click()
     summary = desk.locator(".error-summary")
-    assert summary.is_visible() and "身份证号码不正确" in summary.inner_text()
+    summary.wait_for()
+    assert "身份证号码不正确" in summary.inner_text()
     field = desk.locator("#field-applicant_id")
     assert field.get_attribute("aria-invalid") == "true" and field.input_value() == BAD_ID
     assert desk.locator("#field-applicant_name").input_value() == "王小丽"  # nothing lost
@@ -78,14 +79,14 @@ def test_a_clerk_takes_in_corrects_accepts_prints_and_delivers(app, client, live
 
     field.fill(GOOD_ID)
     desk.get_by_role("button", name="保存草稿").click()
-    assert desk.get_by_text("草稿已保存").is_visible()
+    desk.get_by_text("草稿已保存").wait_for()
     desk.goto(live + "/window")
     desk.get_by_role("link", name=re.compile("王小丽")).click()
     assert desk.locator("#field-applicant_id").input_value() == GOOD_ID
     assert desk.get_by_label("邮寄送达").is_checked()
     desk.get_by_role("button", name="提交收件").click()
 
-    assert desk.get_by_text(re.compile("已收件，申请编号")).is_visible()
+    desk.get_by_text(re.compile("已收件，申请编号")).wait_for()
     number = re.search(r"\d{14}", desk.locator(".flash").inner_text()).group(0)
     query_code = desk.locator(".secret .code").inner_text()
     no_violations(desk)
@@ -103,10 +104,11 @@ def test_a_clerk_takes_in_corrects_accepts_prints_and_delivers(app, client, live
     assert supplement.locator(f'input[value="{paper[0]}"]').is_checked()  # what was asked
     supplement.get_by_role("button", name="记录补正材料").click()
     desk.locator("#action-accept").get_by_role("button", name="受理").click()
-    assert desk.get_by_text("已受理，事项已分送各部门").is_visible()
+    desk.get_by_text("已受理，事项已分送各部门").wait_for()
     desk.get_by_role("link", name="受理回执").click()
     receipt = desk.locator("article.receipt")
-    assert query_code in receipt.inner_text() and receipt.locator("svg.qr").is_visible()
+    receipt.locator("svg.qr").wait_for()
+    assert query_code in receipt.inner_text()
     desk.emulate_media(media="print")
     assert desk.locator("nav.no-print").is_hidden()  # A4: nothing but the document
     desk.emulate_media(media="screen")
@@ -119,14 +121,15 @@ def test_a_clerk_takes_in_corrects_accepts_prints_and_delivers(app, client, live
     delivery = desk.locator("#action-deliver")
     assert delivery.get_by_label("邮寄送达").is_checked()  # as chosen at intake
     delivery.get_by_role("button", name="送达结果").click()
+    desk.locator("#field-tracking_number-error").wait_for()  # the page the refusal rendered
     assert desk.locator("#field-tracking_number").get_attribute("aria-invalid") == "true"
     desk.locator("#action-deliver").get_by_label(re.compile("快递单号")).fill("SF1234567890")
     desk.locator("#action-deliver").get_by_role("button", name="送达结果").click()
-    assert desk.get_by_text("已记录结果送达").is_visible()
+    desk.get_by_text("已记录结果送达").wait_for()
 
     applicant = desk.context.new_page()
     look_up(applicant, live, number, query_code)
-    assert applicant.get_by_text("已办结并送达").is_visible()
+    applicant.get_by_text("已办结并送达").wait_for()
     applicant.close()
 
 
@@ -143,11 +146,11 @@ def test_the_same_intake_by_keyboard_alone(app, client, live, desk):
     answers["materials"] = [material.code for material in bundle.materials if not material.exempt]
     with desk.expect_navigation():
         answer_by_keyboard(desk, answers)
-    assert desk.get_by_text(re.compile("已收件，申请编号")).is_visible()
+    desk.get_by_text(re.compile("已收件，申请编号")).wait_for()
     tab_to(desk, lambda active: active["text"] == "受理" and active["tag"] == "BUTTON")
     with desk.expect_navigation():
         desk.keyboard.press("Enter")
-    assert desk.get_by_text("已受理，事项已分送各部门").is_visible()
+    desk.get_by_text("已受理，事项已分送各部门").wait_for()
 
 
 def active_element(page) -> dict:
@@ -204,7 +207,7 @@ def test_pages_fit_a_1024_screen_and_pass_axe(app, client, live, browser):
             assert axe_violations(page) == [], path
         page.goto(live + "/window?lang=en")
         page.get_by_role("link", name="English").click()
-        assert page.get_by_role("heading", name="Start an application").is_visible()
+        page.get_by_role("heading", name="Start an application").wait_for()
         assert fits_the_screen(page) and axe_violations(page) == []
     assert errors == []
 
@@ -214,6 +217,6 @@ def test_another_role_gets_a_403_page(app, client, live, browser):
         sign_in(page, live, username="reviewer", to="/account")
         response = page.goto(live + "/window")
         assert response.status == 403
-        assert page.get_by_role("heading", name="没有权限").is_visible()
+        page.get_by_role("heading", name="没有权限").wait_for()
         assert axe_violations(page) == []
     assert [error for error in errors if "403" not in error] == []
