@@ -16,7 +16,7 @@ from .core.config import (
 
 # Each feature registers its blueprints, commands and hooks itself; access comes first, so its
 # check runs before anything else a request triggers.
-FEATURES = ("access", "health", "catalog", "applications", "deadlines", "stats",
+FEATURES = ("access", "health", "catalog", "outbox", "applications", "deadlines", "stats",
             "portal", "staff", "window", "review", "admin", "demo")
 
 

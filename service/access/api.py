@@ -5,7 +5,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from ..core.database import db
 from . import operations
 from .models import User
-from .roles import Role
+from .roles import DEPARTMENT_ROLES, Role
 
 users_blp = Blueprint("users", __name__, url_prefix="/api/users",
                       description="Staff accounts (administrators only)")
@@ -37,10 +37,20 @@ class UserCreateSchema(Schema):
 
 
 class UserUpdateSchema(Schema):
+    """What to change; what is left out stays as it is."""
+
     class Meta:
         unknown = RAISE
 
-    active = fields.Boolean(required=True)
+    active = fields.Boolean()
+    display_name = fields.String(validate=validate.Length(min=1, max=100))
+    role = fields.String(validate=validate.OneOf([role.value for role in Role]))
+    departments = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                              metadata={"description": "replaces the account's departments"})
+
+
+class NewPasswordSchema(Schema):
+    password = fields.String(metadata={"description": "shown this once: hand it over in person"})
 
 
 class TokenSchema(Schema):
@@ -96,13 +106,29 @@ def get_user(user_id):
 @users_blp.arguments(UserUpdateSchema)
 @users_blp.response(200, UserSchema)
 def update_user(payload, user_id):
-    """Deactivate (or reactivate) an account: its tokens stop working with it. The last active
-    administrator cannot be deactivated (409)."""
+    """Change an account's name, role or departments (reviewers and supervisors need theirs;
+    others have none), or deactivate (reactivate) it: its tokens stop working with it. The last
+    active administrator can be neither deactivated nor given another role (409)."""
     user = _user_or_404(user_id)
     try:
-        return operations.set_active(user, payload["active"])
+        if {"display_name", "role", "departments"} & payload.keys():
+            role = Role(payload.get("role", user.role))
+            operations.update_user(
+                user, display_name=payload.get("display_name", user.display_name), role=role,
+                departments=payload.get("departments", sorted(user.department_codes)
+                                        if role in DEPARTMENT_ROLES else []))
+        if "active" in payload:
+            operations.set_active(user, payload["active"])
     except operations.LastAdministrator as refused:
         abort(409, message=f"{refused}: make another administrator first")
+    return user
+
+
+@users_blp.route("/<int:user_id>/password", methods=["POST"])
+@users_blp.response(201, NewPasswordSchema)
+def reset_password(user_id):
+    """A new random password for the account, returned this once."""
+    return {"password": operations.reset_password(_user_or_404(user_id))}
 
 
 @tokens_blp.route("")

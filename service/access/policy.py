@@ -56,6 +56,8 @@ RULES: dict[str, Rule] = {
     "bundles.list_bundles": PUBLIC,
     "bundles.get_bundle": PUBLIC,
     "bundles.get_diagram": PUBLIC,
+    "bundles.get_diff": PUBLIC,
+    "bundles.put_retired": ADMIN,
     # Applying online is open to anyone (the view allows the online channel only);
     # at the window a clerk applies for the applicant.
     "applications.create_application": PUBLIC,
@@ -72,6 +74,7 @@ RULES: dict[str, Rule] = {
     "drafts.submit_draft": CLERK_ONLY,
     "overdue.list_overdue": BOARD,
     "stats.get_stats": BOARD,
+    "outbox.list_messages": ADMIN,
     "calendar.status": ADMIN,
     "calendar.get_year": ADMIN,
     "calendar.put_year": ADMIN,
@@ -79,6 +82,7 @@ RULES: dict[str, Rule] = {
     "users.create_user": ADMIN,
     "users.get_user": ADMIN,
     "users.update_user": ADMIN,
+    "users.reset_password": ADMIN,
     "tokens.list_tokens": ANY_STAFF,
     "tokens.create_token": ANY_STAFF,
     "tokens.revoke_token": ANY_STAFF,
@@ -132,6 +136,7 @@ NO_STORE = frozenset({
     "citizen.open_session",
     "portal.receipt",
     "pages.create_token",
+    "users.reset_password",
     "admin.user",  # a new password, once
     "window.application",  # the query code, once, after intake
     "window.print_document",

@@ -5,6 +5,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from ..core.bounds import POSITIVE
 from ..engine.terms import Category, DepartmentLevel, FieldGroup, FieldType, ItemKind
 from . import operations
+from .diff import differences
 
 
 def _values(vocabulary) -> str:
@@ -164,3 +165,52 @@ def get_diagram(query, code):
     version = _version_or_404(code, query.get("version"))
     return Response(operations.machine_for(version).diagram,
                     mimetype="text/plain")
+
+
+class RetiredSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    retired = fields.Boolean(required=True, metadata={
+        "description": "true: no new applications (running ones finish); false: open again"})
+
+
+class RetiredOutSchema(Schema):
+    code = fields.String()
+    retired_at = fields.DateTime(allow_none=True)
+
+
+class DifferenceSchema(Schema):
+    part = fields.String(metadata={"description": "item, edge, limits, field or material"})
+    change = fields.String(metadata={"description": "added, removed or changed"})
+    subject = fields.String(metadata={"description": "the code; 'a → b' for an edge; '' for "
+                                                     "the bundle's own limits"})
+    before = fields.String(allow_none=True)
+    after = fields.String(allow_none=True)
+
+
+class DiffQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
+    to = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+@blp.route("/<code>/retired", methods=["PUT"])
+@blp.arguments(RetiredSchema)
+@blp.response(200, RetiredOutSchema)
+def put_retired(payload, code):
+    """Retire a bundle or open it again (administrators)."""
+    return operations.set_retired(code, payload["retired"])
+
+
+@blp.route("/<code>/diff")
+@blp.arguments(DiffQuerySchema, location="query")
+@blp.response(200, DifferenceSchema(many=True))
+def get_diff(query, code):
+    """What changed from version ``from`` to version ``to``: items, prerequisite edges,
+    limits, form fields, materials."""
+    old = _version_or_404(code, query["from_"])
+    new = _version_or_404(code, query["to"])
+    return differences(old.definition, new.definition)
