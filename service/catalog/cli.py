@@ -36,16 +36,24 @@ def check(directory):
 
 
 @catalog_cli.command("load")
-def load():
-    """Store the catalog; a bundle gets a new version only where its definition changed."""
+@click.option("--force", is_flag=True,
+              help="Load changed YAML even over a version made in the browser since.")
+def load(force):
+    """Store the catalog; a bundle gets a new version only where its YAML changed since it was
+    last loaded. Where the browser published a newer version meanwhile, its YAML is refused
+    (named, exit status 1) unless --force; the other bundles are loaded."""
     catalog = _load_or_exit(current_app.config["WORKFLOWS_DIR"])
     with click.progressbar(length=len(catalog.bundles), label="bundles") as bar:
-        report = operations.publish(catalog, progress=lambda code: bar.update(1))
+        report = operations.publish(catalog, progress=lambda code: bar.update(1), force=force)
     db.session.commit()
     click.echo(f"{report.departments} departments, {report.items} items")
     for label, codes in (("created", report.created), ("changed", report.changed),
                          ("unchanged", report.unchanged)):
         click.echo(f"{label}: {len(codes)}" + (f" ({', '.join(codes)})" if codes else ""))
+    if report.refused:
+        raise click.ClickException(
+            f"not loaded, a newer version was made in the browser: {', '.join(report.refused)}"
+            " (their YAML changed too: reconcile, or load it over the browser's with --force)")
 
 
 @catalog_cli.command("stats")

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,6 +31,11 @@ class ServiceItem(db.Model):
     definition: Mapped[dict] = mapped_column(JSONDocument)
 
 
+class VersionSource(StrEnum):
+    YAML = "yaml"  # `flask catalog load`, from workflows/
+    BROWSER = "browser"  # the administrators' console
+
+
 class Bundle(db.Model):
     __tablename__ = "bundles"
 
@@ -38,6 +44,9 @@ class Bundle(db.Model):
     latest_version: Mapped[int] = mapped_column(Integer)
     # Retired: no new applications; those running finish on their versions. None: open.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The digest of the YAML definition last loaded: a load skips what did not change there,
+    # whatever the browser published since.
+    yaml_digest: Mapped[str | None] = mapped_column(String(64))
 
     versions: Mapped[list["BundleVersion"]] = relationship(
         back_populates="bundle", order_by="BundleVersion.version", lazy="raise"
@@ -56,6 +65,9 @@ class BundleVersion(db.Model):
     digest: Mapped[str] = mapped_column(String(64))
     definition: Mapped[dict] = mapped_column(JSONDocument)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[VersionSource] = mapped_column(enum_text(VersionSource, 10, "source"),
+                                                  default=VersionSource.YAML,
+                                                  server_default=VersionSource.YAML.value)
 
     bundle: Mapped[Bundle] = relationship(back_populates="versions", lazy="raise")
 

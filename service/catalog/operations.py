@@ -13,7 +13,7 @@ from ..core.problems import Missing
 from ..engine.bundle import Bundle as BundleDefinition
 from ..engine.machine import BundleMachine, machines
 from .definitions import Catalog
-from .models import Bundle, BundleVersion, Department, ServiceItem
+from .models import Bundle, BundleVersion, Department, ServiceItem, VersionSource
 
 
 @dataclass
@@ -21,12 +21,16 @@ class PublishReport:
     created: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Changed in the YAML, but the latest version was made in the browser: not loaded.
+    refused: list[str] = field(default_factory=list)
     departments: int = 0
     items: int = 0
 
 
-def publish(catalog: Catalog, progress=None) -> PublishReport:
-    """Store the catalog; a bundle gets a new version only where its definition changed."""
+def publish(catalog: Catalog, progress=None, force: bool = False) -> PublishReport:
+    """Store the catalog read from YAML. A bundle gets a new version only where its YAML changed
+    since it was last loaded; where the browser published a newer version meanwhile, the YAML is
+    refused (named in the report) unless ``force``."""
     report = PublishReport(departments=len(catalog.departments), items=len(catalog.items))
     _upsert(Department, catalog.departments, lambda data: {
         "name": data["name"], "level": data["level"]})
@@ -43,25 +47,34 @@ def publish(catalog: Catalog, progress=None) -> PublishReport:
     for code, snapshot in sorted(catalog.bundles.items()):
         digest = Catalog.digest(snapshot)
         bundle = bundles.get(code)
-        if bundle is None:
+        outcome = _outcome(bundle, latest.get(code), digest, force)
+        getattr(report, outcome).append(code)
+        if outcome == "created":
             bundle = Bundle(code=code, name=snapshot["name"], latest_version=0)
             db.session.add(bundle)
-            report.created.append(code)
-        elif latest[code].digest == digest:
-            report.unchanged.append(code)
-            if progress:
-                progress(code)
-            continue
-        else:
-            report.changed.append(code)
-        bundle.name = snapshot["name"]
-        bundle.latest_version += 1
-        db.session.add(BundleVersion(bundle_code=code, version=bundle.latest_version,
-                                     digest=digest, definition=snapshot))
+        if outcome in ("created", "changed"):
+            bundle.name = snapshot["name"]
+            bundle.latest_version += 1
+            db.session.add(BundleVersion(bundle_code=code, version=bundle.latest_version,
+                                         digest=digest, definition=snapshot,
+                                         source=VersionSource.YAML))
+        if outcome != "refused":
+            bundle.yaml_digest = digest
         if progress:
             progress(code)
     db.session.flush()
     return report
+
+
+def _outcome(bundle: Bundle | None, latest: BundleVersion | None, digest: str,
+             force: bool) -> str:
+    if bundle is None:
+        return "created"
+    if digest in (bundle.yaml_digest, latest.digest):
+        return "unchanged"  # the YAML did not change, or says what the latest version says
+    if latest.source == VersionSource.BROWSER and not force:
+        return "refused"
+    return "changed"
 
 
 def _upsert(model, entries: dict[str, dict], columns) -> None:

@@ -50,3 +50,67 @@ def test_published_versions_cannot_be_changed(app, catalog):
         with pytest.raises(ImmutableRowError):
             db.session.flush()
         db.session.rollback()
+
+
+def _browser_version(app, code: str) -> None:
+    """A version of ``code`` as the console will publish one: a new snapshot, source browser."""
+    from service.catalog.models import Bundle, VersionSource
+
+    with app.app_context():
+        bundle = db.session.get(Bundle, code)
+        latest = db.session.scalar(select(BundleVersion).where(
+            BundleVersion.bundle_code == code, BundleVersion.version == bundle.latest_version))
+        snapshot = copy.deepcopy(latest.definition)
+        snapshot["limits"]["committed"] += 3
+        bundle.latest_version += 1
+        db.session.add(BundleVersion(bundle_code=code, version=bundle.latest_version,
+                                     digest="browser-" + str(bundle.latest_version),
+                                     definition=snapshot, source=VersionSource.BROWSER))
+        db.session.commit()
+
+
+def test_unchanged_yaml_leaves_a_browser_version_alone(app, catalog):
+    with app.app_context():
+        publish(catalog)
+        db.session.commit()
+    _browser_version(app, "restaurant")
+    with app.app_context():
+        report = publish(catalog)
+        db.session.commit()
+        assert "restaurant" in report.unchanged and not report.refused
+        versions = db.session.scalars(select(BundleVersion.source).where(
+            BundleVersion.bundle_code == "restaurant").order_by(BundleVersion.version)).all()
+    assert versions == ["yaml", "browser"]  # the browser's version is still the latest
+
+
+def test_changed_yaml_over_a_browser_version_is_refused_unless_forced(app, catalog):
+    with app.app_context():
+        publish(catalog)
+        db.session.commit()
+    _browser_version(app, "restaurant")
+    changed = copy.deepcopy(catalog)
+    changed.bundles["restaurant"]["limits"]["committed"] += 1
+    changed.bundles["newborn"]["limits"]["committed"] += 1
+    with app.app_context():
+        report = publish(changed)
+        db.session.commit()
+        assert report.refused == ["restaurant"] and report.changed == ["newborn"]
+        forced = publish(changed, force=True)
+        db.session.commit()
+        assert forced.changed == ["restaurant"]
+        latest = db.session.scalar(select(BundleVersion).where(
+            BundleVersion.bundle_code == "restaurant").order_by(BundleVersion.version.desc()))
+        assert latest.source == "yaml" and latest.version == 3
+
+
+def test_flask_catalog_load_names_what_it_refused(app, catalog, runner, monkeypatch):
+    with app.app_context():
+        publish(catalog)
+        db.session.commit()
+    _browser_version(app, "restaurant")
+    changed = copy.deepcopy(catalog)
+    changed.bundles["restaurant"]["limits"]["committed"] += 1
+    monkeypatch.setattr("service.catalog.cli.load_catalog", lambda directory: changed)
+    refused = runner.invoke(args=["catalog", "load"])
+    assert refused.exit_code == 1 and "restaurant" in refused.output and "--force" in refused.output
+    assert runner.invoke(args=["catalog", "load", "--force"]).exit_code == 0
