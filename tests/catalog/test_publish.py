@@ -69,11 +69,16 @@ def _browser_version(app, code: str) -> None:
         db.session.commit()
 
 
-def test_unchanged_yaml_leaves_a_browser_version_alone(app, catalog):
+@pytest.fixture
+def browser_made(app, catalog):
+    """The catalog loaded, then a newer restaurant version made in the browser."""
     with app.app_context():
         publish(catalog)
         db.session.commit()
     _browser_version(app, "restaurant")
+
+
+def test_unchanged_yaml_leaves_a_browser_version_alone(app, catalog, browser_made):
     with app.app_context():
         report = publish(catalog)
         db.session.commit()
@@ -83,11 +88,8 @@ def test_unchanged_yaml_leaves_a_browser_version_alone(app, catalog):
     assert versions == ["yaml", "browser"]  # the browser's version is still the latest
 
 
-def test_changed_yaml_over_a_browser_version_is_refused_unless_forced(app, catalog):
-    with app.app_context():
-        publish(catalog)
-        db.session.commit()
-    _browser_version(app, "restaurant")
+def test_changed_yaml_over_a_browser_version_is_refused_unless_forced(app, catalog,
+                                                                      browser_made):
     changed = copy.deepcopy(catalog)
     changed.bundles["restaurant"]["limits"]["committed"] += 1
     changed.bundles["newborn"]["limits"]["committed"] += 1
@@ -103,11 +105,8 @@ def test_changed_yaml_over_a_browser_version_is_refused_unless_forced(app, catal
         assert latest.source == "yaml" and latest.version == 3
 
 
-def test_flask_catalog_load_names_what_it_refused(app, catalog, runner, monkeypatch):
-    with app.app_context():
-        publish(catalog)
-        db.session.commit()
-    _browser_version(app, "restaurant")
+def test_flask_catalog_load_names_what_it_refused(app, catalog, runner, monkeypatch,
+                                                  browser_made):
     changed = copy.deepcopy(catalog)
     changed.bundles["restaurant"]["limits"]["committed"] += 1
     monkeypatch.setattr("service.catalog.cli.load_catalog", lambda directory: changed)
