@@ -139,6 +139,7 @@ NO_STORE = frozenset({
     "users.reset_password",
     "admin.user",  # a new password, once
     "window.application",  # the query code, once, after intake
+    "window.decide",  # a refused decision shows the application's page again
     "window.print_document",
 })
 

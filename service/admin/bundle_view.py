@@ -4,6 +4,8 @@ and what changed since another version."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import func, select
 
 from ..applications.models import Application
@@ -31,7 +33,7 @@ def bundle_view(code: str, version: int | None, compare: int | None) -> dict | N
         "code": code,
         "retired_at": db.session.get(Bundle, code).retired_at,
         "versions": versions,
-        "running": running_per_version(code),
+        "running": running_per_version(code)[code],
         "shown": shown,
         "bundle": bundle,
         "sections": sections(bundle, {}, {}),
@@ -58,9 +60,17 @@ def _days(days: float) -> str:
     return f"{days:.1f}".removesuffix(".0")
 
 
-def running_per_version(code: str) -> dict[int, int]:
-    return dict(db.session.execute(
-        select(BundleVersion.version, func.count())
-        .join(Application, Application.bundle_version_id == BundleVersion.id)
-        .where(BundleVersion.bundle_code == code, Application.state.in_(RUNNING))
-        .group_by(BundleVersion.version)).all())
+def running_per_version(code: str | None = None) -> dict[str, dict[int, int]]:
+    """Applications not yet finished (delivered, refused, withdrawn), per bundle and version,
+    the latest version first; of one bundle with ``code``."""
+    query = (select(BundleVersion.bundle_code, BundleVersion.version, func.count())
+             .join(Application, Application.bundle_version_id == BundleVersion.id)
+             .where(Application.state.in_(RUNNING))
+             .group_by(BundleVersion.bundle_code, BundleVersion.version)
+             .order_by(BundleVersion.version.desc()))
+    if code is not None:
+        query = query.where(BundleVersion.bundle_code == code)
+    running: dict[str, dict[int, int]] = defaultdict(dict)
+    for bundle_code, version, count in db.session.execute(query):
+        running[bundle_code][version] = count
+    return running

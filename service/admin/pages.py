@@ -1,6 +1,5 @@
 """The administrators' console: staff accounts, and the bundles as published."""
 
-from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,14 +10,12 @@ from sqlalchemy import func, select
 from ..access import operations
 from ..access.models import User
 from ..access.roles import Role
-from ..applications.models import Application
 from ..catalog.diff import Change, Part
-from ..catalog.models import BundleVersion, Department
+from ..catalog.models import Department
 from ..catalog.operations import list_bundles, set_retired
 from ..core.database import db
-from ..engine.states import ApplicationState
 from ..staff import wording as staff_wording
-from .bundle_view import bundle_view
+from .bundle_view import bundle_view, running_per_version
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -30,8 +27,6 @@ _INVALID = {"username": _l("用户名为3至64位：小写字母开头，可含�
             "display_name": _l("请填写姓名（100字以内）"),
             "departments": _l("部门审查人员和部门负责人须选择部门；其他角色不选部门"),
             "role": _l("请选择角色")}
-_RUNNING = (ApplicationState.SUBMITTED, ApplicationState.CORRECTION, ApplicationState.PROCESSING,
-            ApplicationState.CONCLUDED)
 
 
 CHANGES = {Change.ADDED: _l("新增"), Change.REMOVED: _l("删除"), Change.CHANGED: _l("修改")}
@@ -115,16 +110,8 @@ def user(user_id):
 def bundles():
     """Each bundle's published version, with its items, departments, limits and categories,
     and the applications still running on each of its versions."""
-    running = defaultdict(list)
-    for code, version, count in db.session.execute(
-            select(BundleVersion.bundle_code, BundleVersion.version, func.count())
-            .join(Application, Application.bundle_version_id == BundleVersion.id)
-            .where(Application.state.in_(_RUNNING))
-            .group_by(BundleVersion.bundle_code, BundleVersion.version)
-            .order_by(BundleVersion.version.desc())):
-        running[code].append((version, count))
     return render_template("admin/bundles.html", published=list_bundles(retired=True),
-                           running=running)
+                           running=running_per_version())
 
 
 @bp.get("/bundles/<code>")

@@ -36,13 +36,14 @@ def present_event(event: Event, staff_names: bool = True) -> dict:
     return shown
 
 
-_MASKS = {FieldType.RESIDENT_ID: mask_id, FieldType.MOBILE: mask_phone}
+# Answers of these types are masked as the applicant's own ID number and phone are.
+ANSWER_MASKS = {FieldType.RESIDENT_ID: mask_id, FieldType.MOBILE: mask_phone}
 
 
 def _masked(form: dict, definition: dict) -> dict:
     """The answers, with ID numbers and mobile numbers masked as the applicant's are."""
-    masks = {field["code"]: _MASKS[field["type"]] for field in definition["form"]
-             if field.get("type") in _MASKS}
+    masks = {field["code"]: ANSWER_MASKS[field["type"]] for field in definition["form"]
+             if field.get("type") in ANSWER_MASKS}
     return {code: masks[code](answer) if code in masks and isinstance(answer, str) else answer
             for code, answer in form.items()}
 
@@ -146,6 +147,12 @@ def _decisions(body: dict, application: Application, events: list[Event],
         shown["opinion"] = (approval.data.get("opinion")
                             if approval and row.state == ItemState.APPROVED else None)
         shown["denial"] = _adverse(denial) if denial and row.state == ItemState.DENIED else None
+
+
+def last_event(events: list[Event], item_code: str | None, kind: EventKind) -> Event | None:
+    """The latest of ``events`` of ``kind`` on ``item_code`` (None: the application's own)."""
+    return next((event for event in reversed(events)
+                 if event.item_code == item_code and event.trigger == kind), None)
 
 
 def correction_notice(event: Event, names: dict) -> dict:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..applications import operations
 from ..applications.clock_view import application_clock, item_clock
 from ..applications.models import Application
-from ..applications.presenters import correction_notice
+from ..applications.presenters import correction_notice, last_event
 from ..applications.ratings import rating_of
 from ..catalog.operations import machine_for
 from ..core.database import utcnow
@@ -85,7 +85,7 @@ def _todo(application: Application, events, materials: dict, bundle) -> list[dic
                 for row in application.items if row.state == ItemState.CORRECTION]
     todo = []
     for item_code, who in notices:
-        event = _last_event(events, item_code, EventKind.REQUEST_CORRECTION)
+        event = last_event(events, item_code, EventKind.REQUEST_CORRECTION)
         notice = (correction_notice(event, materials) if event
                   else {"reason": None, "missing": [], "due_on": None})
         todo.append({"who": who, "reason": notice["reason"],
@@ -96,11 +96,6 @@ def _todo(application: Application, events, materials: dict, bundle) -> list[dic
 
 def _wanted(entry: dict) -> str:
     return f"{entry['name']}（{entry['note']}）" if entry["note"] else entry["name"]
-
-
-def _last_event(events, item_code, trigger):
-    return next((event for event in reversed(events)
-                 if event.item_code == item_code and event.trigger == trigger), None)
 
 
 def _extended_by(event, bundle) -> str | None:

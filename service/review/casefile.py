@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from ..access.models import User
 from ..access.policy import may_fire
 from ..applications import extensions, operations
@@ -22,13 +20,12 @@ from ..core.database import db
 from ..core.problems import Missing
 from ..engine.identifiers import mask_id, mask_phone
 from ..engine.states import ExtensionState, Trigger
-from ..engine.terms import FieldType
+from ..staff.answers import shown_answer
 from .worklist import item_level
 
 # The item's own steps, in the order the page offers them.
 ACTIONS = (Trigger.START_REVIEW, Trigger.APPROVE, Trigger.DENY, Trigger.REQUEST_CORRECTION,
            Trigger.SUPPLEMENT, Trigger.PAUSE, Trigger.RESUME, Trigger.EXTEND)
-_MASKS = {FieldType.RESIDENT_ID: mask_id, FieldType.MOBILE: mask_phone}
 
 
 class ItemNotFound(Missing):
@@ -96,14 +93,7 @@ def _answers(bundle, item, form: dict) -> list[tuple[str, object]]:
     for field in bundle.form:
         if field.code not in item.fields or field.code not in form:
             continue
-        answer = form[field.code]
-        if field.type in _MASKS and isinstance(answer, str):
-            answer = _MASKS[field.type](answer)
-        elif field.type == FieldType.BOOLEAN:
-            answer = _l("是") if answer else _l("否")
-        elif isinstance(answer, float) and answer.is_integer():
-            answer = int(answer)
-        shown.append((field.label, answer))
+        shown.append((field.label, shown_answer(field, form[field.code], masked=True)))
     return shown
 
 

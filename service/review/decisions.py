@@ -1,7 +1,7 @@
 """A department's steps on its item: the same locked ``fire_on`` and ``may_fire`` as the API;
 extension requests and their approval (applications/extensions.py); assignment."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,13 +13,11 @@ from ..access.roles import Role
 from ..applications import assignments, extensions, operations
 from ..core.database import db
 from ..engine.errors import InvalidTriggerInput, TriggerNotAllowed
-from ..engine.states import PauseCause, Trigger
+from ..engine.states import Trigger
 from ..staff.forms import ActionForm
-from ..staff.views import today
-from .casefile import ACTIONS, casefile, department_item
-from .forms import EXTENSION_REQUEST, action_forms, errors_of, read
-from .pages import bp
-from .worklist import department_staff
+from .casefile import ACTIONS, department_item
+from .forms import EXTENSION_REQUEST, errors_of, read
+from .pages import bp, item_page
 
 REFUSED_ASSIGNMENTS = {
     assignments.TAKEN: _l("别人已先领取了这个事项"),
@@ -52,13 +50,7 @@ def _back(number: str, item_code: str):
 def _failed(application, row, form: ActionForm):
     """The item's page again, with what was sent and why the engine refused it."""
     db.session.rollback()  # nothing of the failed step stays
-    application = operations.get_application(application.number)
-    row = department_item(application, row.item_code, current_user.department_codes)
-    return render_template("review/item.html",
-                           view=casefile(application, row, current_user, today()),
-                           forms=action_forms(form), failed=form.trigger,
-                           pause_cause_values=list(PauseCause),
-                           staff=department_staff(frozenset({row.department_code})))
+    return item_page(operations.get_application(application.number), row.item_code, form)
 
 
 @bp.post("/review/items/<number>/<item_code>/<action>")

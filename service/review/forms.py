@@ -6,9 +6,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from ..engine.inputs import MAX_CORRECTION_DAYS
 from ..engine.states import Trigger
-from ..staff.forms import ActionForm, located
+from ..staff.forms import (
+    CORRECTION_DAYS_WORDS,
+    ActionForm,
+    correction_data,
+    located,
+    whole_number,
+)
 from .casefile import ACTIONS
 
 EXTENSION_REQUEST = "extension"  # the reviewer's request: a form, not a trigger
@@ -26,7 +31,6 @@ _WORDS = {
     "missing": _l("请勾选需补正的材料"),
 }
 _CHECK = _l("请检查这一项")
-_CORRECTION_DAYS = _l("补正期限为1至%(days)d个工作日", days=MAX_CORRECTION_DAYS)
 
 
 def action_forms(failed: ActionForm | None = None) -> dict:
@@ -51,14 +55,9 @@ def read(trigger: Trigger, posted: MultiDict) -> tuple[str | None, dict]:
     if trigger == Trigger.PAUSE:
         return reason, {"cause": text["cause"] or ""}
     if trigger == Trigger.EXTEND:
-        return reason, {"days": _number(text["days"])}
+        return reason, {"days": whole_number(text["days"])}
     if trigger == Trigger.REQUEST_CORRECTION:
-        data: dict = {"missing": [
-            {"material": code, "note": posted.get(f"note-{code}", "").strip() or None}
-            for code in posted.getlist("missing")]}
-        if text["days"]:
-            data["days"] = _number(text["days"])
-        return reason, data
+        return reason, correction_data(posted)
     if trigger == Trigger.SUPPLEMENT:
         return reason, {"materials": posted.getlist("materials")}
     return reason, {}
@@ -67,10 +66,6 @@ def read(trigger: Trigger, posted: MultiDict) -> tuple[str | None, dict]:
 def errors_of(trigger: Trigger, messages: dict) -> dict[str, str]:
     words = dict(_WORDS)
     if trigger == Trigger.REQUEST_CORRECTION:
-        words["days"] = _CORRECTION_DAYS
+        words["days"] = CORRECTION_DAYS_WORDS
     return located(messages, words, _CHECK)
 
-
-def _number(text: str | None):
-    """Days as the engine takes them: an integer, or what was typed (for it to refuse)."""
-    return int(text) if text and text.isdigit() else (text or "")

@@ -8,6 +8,7 @@ from ..applications import operations
 from ..engine.states import ItemState, Level, PauseCause
 from ..portal.wording import PAUSE_CAUSES as CLOCK_STOPS
 from ..staff import wording as staff_wording
+from ..staff.forms import ActionForm
 from ..staff.views import Paging, today
 from .casefile import casefile, department_item
 from .forms import EXTENSION_REQUEST, action_forms
@@ -67,11 +68,16 @@ def _filters() -> Filters:
 
 @bp.get("/review/items/<number>/<item_code>")
 def item(number, item_code):
-    application = operations.get_application(number)
+    return item_page(operations.get_application(number), item_code)
+
+
+def item_page(application, item_code: str, failed: ActionForm | None = None):
+    """The item's page; with ``failed``, that step's form as sent, with its errors."""
     row = department_item(application, item_code, current_user.department_codes)
     return render_template("review/item.html",
                            view=casefile(application, row, current_user, today()),
-                           forms=action_forms(), pause_cause_values=list(PauseCause),
+                           forms=action_forms(failed), failed=failed.trigger if failed else None,
+                           pause_cause_values=list(PauseCause),
                            staff=department_staff(frozenset({row.department_code})))
 
 

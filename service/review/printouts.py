@@ -5,6 +5,7 @@ from flask import abort, current_app, render_template
 from flask_login import current_user
 
 from ..applications import operations
+from ..applications.presenters import last_event
 from ..catalog.operations import machine_for
 from ..engine.calendar import local_date
 from ..engine.states import EventKind
@@ -20,8 +21,7 @@ def print_document(number, item_code, document):
         abort(404)
     application = operations.get_application(number)
     row = department_item(application, item_code, current_user.department_codes)
-    event = next((event for event in reversed(operations.history(application))
-                  if event.item_code == item_code and event.trigger == DOCUMENTS[document]), None)
+    event = last_event(operations.history(application), item_code, DOCUMENTS[document])
     if event is None:
         abort(404)
     bundle = machine_for(application.bundle_version).bundle

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from ..engine.inputs import MAX_CORRECTION_DAYS
 from ..engine.states import Trigger
+
+CORRECTION_DAYS_WORDS = _l("补正期限为1至%(days)d个工作日", days=MAX_CORRECTION_DAYS)
 
 
 @dataclass
@@ -41,3 +45,20 @@ def located(messages: dict, words: dict[str, str], default: str) -> dict[str, st
     if not found:
         found["form"] = default
     return found
+
+
+def correction_data(posted: MultiDict) -> dict:
+    """A correction notice's data from its inputs: each ticked material with its note
+    (``note-<code>``), and the working days given, if any."""
+    data: dict = {"missing": [
+        {"material": code, "note": posted.get(f"note-{code}", "").strip() or None}
+        for code in posted.getlist("missing")]}
+    days = posted.get("days", "").strip()
+    if days:
+        data["days"] = whole_number(days)
+    return data
+
+
+def whole_number(text: str | None):
+    """Days as the engine takes them: an integer, or what was typed (for it to refuse)."""
+    return int(text) if text and text.isdigit() else (text or "")

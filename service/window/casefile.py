@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from ..applications import operations
 from ..applications.models import Application
-from ..applications.presenters import present
+from ..applications.presenters import last_event, present
 from ..catalog.operations import machine_for
 from ..engine.states import ApplicationState, EventKind, Trigger
-from ..engine.terms import FieldType
+from ..staff.answers import shown_answer
 from .intake import GROUPS
 from .queues import standing
 
@@ -40,7 +38,7 @@ def casefile(application: Application, calendar, today: date) -> dict:
         "actions": [trigger for trigger in ACTIONS if trigger in allowed],
         "documents": {
             "receipt": accepted,
-            "notice": _latest(events, EventKind.REQUEST_CORRECTION) is not None,
+            "notice": last_event(events, None, EventKind.REQUEST_CORRECTION) is not None,
             "refusal": application.state == ApplicationState.REFUSED,
         },
         "events": events,
@@ -53,15 +51,10 @@ def _answers(bundle, form: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     for field in bundle.form:
         if field.code not in form:
             continue
-        answer = form[field.code]
-        if field.type == FieldType.BOOLEAN:
-            answer = _l("是") if answer else _l("否")
-        elif isinstance(answer, float) and answer.is_integer():
-            answer = int(answer)  # 60, not 60.0
         title = GROUPS[field.group]
         if not sections or sections[-1][0] != title:
             sections.append((title, []))
-        sections[-1][1].append((field.label, answer))
+        sections[-1][1].append((field.label, shown_answer(field, form[field.code])))
     return sections
 
 
@@ -71,13 +64,3 @@ def _materials(bundle, application: Application) -> list[dict]:
     return [{"code": material.code, "name": material.name, "exempt": material.exempt,
              "handed_in": material.code in handed_in, "missing": material.code in missing}
             for material in bundle.materials]
-
-
-def _latest(events, kind: EventKind):
-    return next((event for event in reversed(events)
-                 if event.trigger == kind and event.item_code is None), None)
-
-
-def latest_event(application: Application, kind: EventKind):
-    """The application's latest event of ``kind`` (not an item's), or None."""
-    return _latest(operations.history(application), kind)

@@ -1,7 +1,7 @@
 """The clerk's decisions on an application: the same locked ``fire_on`` and the same
 permission check as ``POST /api/applications/<number>/transitions``."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,10 +12,11 @@ from ..applications import operations
 from ..core.database import db
 from ..engine.errors import InvalidTriggerInput, TriggerNotAllowed
 from ..engine.states import Trigger
-from ..staff.views import calendar, today
+from ..staff.forms import ActionForm
 from .blueprint import bp
-from .casefile import ACTIONS, casefile
-from .forms import ActionForm, action_forms, errors_of, read
+from .casefile import ACTIONS
+from .forms import errors_of, read
+from .pages import application_page
 
 DONE = {
     Trigger.ACCEPT: _l("已受理，事项已分送各部门"),
@@ -40,11 +41,8 @@ def decide(number, action):
         operations.fire_on(application, trigger, None, reason, data, current_actor())
     except InvalidTriggerInput as refused:
         db.session.rollback()  # nothing of the failed step stays; the page shows what was sent
-        found = operations.get_application(number)
         failed = ActionForm(trigger, request.form.copy(), errors_of(trigger, refused.errors))
-        return render_template("window/application.html",
-                               view=casefile(found, calendar(), today()),
-                               forms=action_forms(found, failed), failed=trigger)
+        return application_page(operations.get_application(number), failed)
     except TriggerNotAllowed:
         db.session.rollback()
         flash(_("这件申请的状态已经变化，请看最新情况后再操作"), "error")

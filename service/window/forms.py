@@ -8,9 +8,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from ..applications.models import Application
-from ..engine.inputs import MAX_CORRECTION_DAYS
 from ..engine.states import Channel, DeliveryMethod, Trigger
-from ..staff.forms import ActionForm, located
+from ..staff.forms import CORRECTION_DAYS_WORDS, ActionForm, correction_data, located
 from .casefile import ACTIONS
 
 _WORDS = {
@@ -18,8 +17,7 @@ _WORDS = {
     (Trigger.REFUSE, "basis"): _l("请写明法律依据（法律法规名称及条款）"),
     (Trigger.REQUEST_CORRECTION, "missing"): _l(
         "材料已齐全：请勾选有问题的材料并写明问题，或直接受理"),
-    (Trigger.REQUEST_CORRECTION, "days"): _l(
-        "补正期限为1至%(days)d个工作日", days=MAX_CORRECTION_DAYS),
+    (Trigger.REQUEST_CORRECTION, "days"): CORRECTION_DAYS_WORDS,
     (Trigger.SUPPLEMENT, "materials"): _l("请勾选申请人补交的材料"),
     (Trigger.DELIVER, "tracking_number"): _l(
         "邮寄送达须填写快递单号；其他方式不填"),
@@ -43,13 +41,7 @@ def read(trigger: Trigger, posted: MultiDict) -> tuple[str | None, dict]:
     """The reason and data the engine takes for ``trigger``, from the page's inputs."""
     reason = posted.get("reason", "").strip() or None
     if trigger == Trigger.REQUEST_CORRECTION:
-        data: dict = {"missing": [
-            {"material": code, "note": posted.get(f"note-{code}", "").strip() or None}
-            for code in posted.getlist("missing")]}
-        days = posted.get("days", "").strip()
-        if days:
-            data["days"] = int(days) if days.isdigit() else days
-        return reason, data
+        return reason, correction_data(posted)
     if trigger == Trigger.SUPPLEMENT:
         return reason, {"materials": posted.getlist("materials"), "channel": Channel.WINDOW.value}
     if trigger == Trigger.REFUSE:

@@ -8,6 +8,7 @@ from ..applications import drafts, operations
 from ..catalog.operations import list_bundles
 from ..engine.terms import Category
 from ..staff import wording as staff_wording
+from ..staff.forms import ActionForm
 from ..staff.views import Paging, calendar, today
 from .apply import remembered_query_code
 from .blueprint import bp
@@ -78,7 +79,13 @@ def applications():
 
 @bp.get("/applications/<number>")
 def application(number):
-    found = operations.get_application(number)
+    return application_page(operations.get_application(number))
+
+
+def application_page(found, failed: ActionForm | None = None):
+    """The application's page; with ``failed``, that decision's form as sent, with its errors."""
     return render_template("window/application.html",
-                           view=casefile(found, calendar(), today()), forms=action_forms(found),
-                           query_code=remembered_query_code(number))
+                           view=casefile(found, calendar(), today()),
+                           forms=action_forms(found, failed),
+                           failed=failed.trigger if failed else None,
+                           query_code=remembered_query_code(found.number))

@@ -5,7 +5,7 @@ centre, the date and the clerk who decided."""
 from flask import abort, current_app, render_template
 
 from ..applications import operations
-from ..applications.presenters import correction_notice
+from ..applications.presenters import correction_notice, last_event
 from ..catalog.operations import machine_for
 from ..engine.calendar import local_date
 from ..engine.states import EventKind
@@ -13,7 +13,6 @@ from ..portal.receipts import qr_svg, status_link
 from ..portal.status import status_of
 from .apply import remembered_query_code
 from .blueprint import bp
-from .casefile import latest_event
 
 DOCUMENTS = {"receipt": EventKind.ACCEPT, "notice": EventKind.REQUEST_CORRECTION,
              "refusal": EventKind.REFUSE}
@@ -24,7 +23,7 @@ def print_document(number, document):
     if document not in DOCUMENTS:
         abort(404)
     application = operations.get_application(number)
-    event = latest_event(application, DOCUMENTS[document])
+    event = last_event(operations.history(application), None, DOCUMENTS[document])
     if event is None:
         abort(404)
     bundle = machine_for(application.bundle_version).bundle
