@@ -44,7 +44,16 @@ from service.catalog.operations import publish
 from service.core.config import PROJECT_ROOT
 from service.core.database import db
 from service.workdays.operations import seed_from_library
-from tests.browsing import CHROMIUM, DESK, NARROW_DESK, desk_page, launch, phone_page, served
+from tests.browsing import (
+    CHROMIUM,
+    DESK,
+    NARROW_DESK,
+    desk_page,
+    launch,
+    phone_page,
+    served,
+    sign_in,
+)
 from tests.conftest import PASSWORD, make_staff, staff_client
 from tests.factories import bundle_definition, create, decide, fire
 
@@ -119,7 +128,7 @@ def take(out: Path) -> list[Path]:
         with served(app) as live, browser_page(desk_page, DESK) as page:
             taken = photograph_window(app, client, live, page, out)
             taken += photograph_review(app, client, live, page, out)
-            sign_in(page, live, "admin", "/admin/users")
+            sign_in(page, live, "admin", PASSWORD, "/admin/users")
             page.get_by_role("link", name="reviewer", exact=True).click()
             page.screenshot(path=str(out / "admin-user.png"), full_page=True)
             page.goto(f"{live}/admin/bundles/restaurant")
@@ -131,14 +140,6 @@ def take(out: Path) -> list[Path]:
     return [out / "status.png", out / "status-delivered.png", *taken]
 
 
-def sign_in(page, live: str, username: str, to: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live}/login?next={to}")
-    page.get_by_label("用户名 Username").fill(username)
-    page.get_by_label("密码 Password").fill(PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
-
-
 def photograph_review(app, client, live: str, page, out: Path) -> list[Path]:
     """The supervisor's pages over the applications the window's pictures left, and two more
     restaurants accepted, one under review with a pause."""
@@ -146,7 +147,7 @@ def photograph_review(app, client, live: str, page, out: Path) -> list[Path]:
         restaurant = create(client, "restaurant", serial=serial)
         fire(client, restaurant["number"], "accept")
     fire(client, restaurant["number"], "start_review", item="business_establishment")
-    sign_in(page, live, "supervisor", "/review")
+    sign_in(page, live, "supervisor", PASSWORD, "/review")
     shots = [out / "review-items.png", out / "review-item.png", out / "review-supervise.png"]
     page.screenshot(path=str(shots[0]), full_page=True)
     page.goto(f"{live}/review/items/{restaurant['number']}/business_establishment")
@@ -166,7 +167,7 @@ def photograph_window(app, client, live: str, page, out: Path) -> list[Path]:
     fire(client, concluded["number"], "accept")
     for item in bundle_definition(app, "newborn").execution_order():
         decide(client, concluded["number"], item)
-    sign_in(page, live, "clerk", "/window")
+    sign_in(page, live, "clerk", PASSWORD, "/window")
     shots = []
 
     def shoot(name: str) -> None:

@@ -2,7 +2,7 @@
 signs in and sees that department's items; axe-core on every console page. PostgreSQL only."""
 
 
-from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen
+from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen, sign_in
 from tests.conftest import PASSWORD, postgresql_only
 from tests.factories import create, fire
 
@@ -11,18 +11,10 @@ pytestmark = postgresql_only
 
 
 
-def sign_in_as(page, live, username, password=PASSWORD):
-    page.context.clear_cookies()
-    page.goto(f"{live}/login")
-    page.get_by_label("用户名 Username").fill(username)
-    page.get_by_label("密码 Password").fill(password)
-    page.get_by_role("button", name="登录 Sign in").click()
-
-
 def test_a_new_reviewer_sees_their_departments_items(app, client, live, desk):
     number = create(client, "restaurant")["number"]
     fire(client, number, "accept")
-    sign_in_as(desk, live, "admin")
+    sign_in(desk, live, "admin", PASSWORD)
     desk.get_by_role("heading", name="管理控制台").wait_for()
     assert axe_violations(desk) == []
     desk.get_by_role("link", name="账号", exact=True).click()
@@ -39,14 +31,14 @@ def test_a_new_reviewer_sees_their_departments_items(app, client, live, desk):
     desk.get_by_text("开办餐饮店").wait_for()
     assert axe_violations(desk) == []
 
-    sign_in_as(desk, live, "li.na", "a good password")
+    sign_in(desk, live, "li.na", "a good password")
     desk.get_by_role("heading", name="待审事项").wait_for()
     desk.get_by_role("link", name=number).wait_for()
 
 
 def test_console_pages_fit_1024_and_pass_axe(app, client, live, browser):
     with desk_page(browser, NARROW_DESK) as (page, errors):
-        sign_in_as(page, live, "admin")
+        sign_in(page, live, "admin", PASSWORD)
         for path in ("/admin", "/admin/users", "/admin/bundles", "/admin/calendar", "/admin/outbox",
                      "/admin/calendar/2031"):
             page.goto(live + path)
@@ -56,7 +48,7 @@ def test_console_pages_fit_1024_and_pass_axe(app, client, live, browser):
 
 
 def test_the_bundle_page_draws_its_machine(app, client, live, desk):
-    sign_in_as(desk, live, "admin")
+    sign_in(desk, live, "admin", PASSWORD)
     desk.goto(f"{live}/admin/bundles")
     desk.get_by_role("link", name="开办餐饮店“一件事”").click()
     drawing = desk.locator("figure.diagram .diagram-drawing svg")

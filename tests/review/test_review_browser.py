@@ -8,7 +8,7 @@ On PostgreSQL only, as the other browser tests.
 
 import re
 
-from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen
+from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen, sign_in
 from tests.conftest import PASSWORD, postgresql_only
 from tests.factories import approval, create, fire
 from tests.review.test_review_pages import FIRE, FIRST, SIGNBOARD, people  # noqa: F401
@@ -16,15 +16,6 @@ from tests.review.test_review_pages import FIRE, FIRST, SIGNBOARD, people  # noq
 pytestmark = postgresql_only
 
 
-
-
-def sign_in_as(page, live, username):
-    page.context.clear_cookies()
-    page.goto(f"{live}/login")
-    page.get_by_label("用户名 Username").fill(username)
-    page.get_by_label("密码 Password").fill(PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
-    page.wait_for_url(re.compile("/review"))
 
 
 def open_item(page, number):
@@ -54,7 +45,7 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     number = create(client, "restaurant")["number"]
     fire(client, number, "accept")
 
-    sign_in_as(desk, live, "r_market_regulation")
+    sign_in(desk, live, "r_market_regulation", PASSWORD)
     assert axe_violations(desk) == []
     open_item(desk, number)
     assert desk.get_by_role("heading", level=1).inner_text().startswith("企业（个体工商户）")
@@ -72,7 +63,7 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     open_item(desk, number)
     review_and_approve(app, desk, "food_business_permit")
 
-    sign_in_as(desk, live, "r_fire_rescue")  # a pause while the site is inspected
+    sign_in(desk, live, "r_fire_rescue", PASSWORD)  # a pause while the site is inspected
     open_item(desk, number)
     press(desk, "action-start_review", "开始审查")
     desk.locator("#action-pause").get_by_label("暂停原因").select_option("inspection")
@@ -82,7 +73,7 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     press(desk, "action-resume", "恢复计时")
     review_and_approve(app, desk, FIRE, started=True)
 
-    sign_in_as(desk, live, "r_urban_management")  # an extension, requested
+    sign_in(desk, live, "r_urban_management", PASSWORD)  # an extension, requested
     open_item(desk, number)
     press(desk, "action-start_review", "开始审查")
     extension = desk.locator("#action-extension")
@@ -91,7 +82,7 @@ def test_each_department_decides_its_item_and_the_last_concludes(app, client, li
     extension.get_by_role("button", name="提交延期申请").click()
     desk.locator("#extension").get_by_text("等待部门负责人审批").wait_for()
 
-    sign_in_as(desk, live, "s_urban_management")  # and approved
+    sign_in(desk, live, "s_urban_management", PASSWORD)  # and approved
     desk.get_by_role("link", name="督办").click()
     desk.get_by_text("需现场核查招牌安装位置").wait_for()
     assert axe_violations(desk) == []
@@ -109,11 +100,11 @@ def test_a_reviewer_of_another_department_cannot_open_the_item(app, client, live
     number = create(client, "restaurant")["number"]
     fire(client, number, "accept")
     with desk_page(browser, NARROW_DESK) as (page, errors):
-        sign_in_as(page, live, "r_fire_rescue")
+        sign_in(page, live, "r_fire_rescue", PASSWORD)
         assert fits_the_screen(page)
         response = page.goto(f"{live}/review/items/{number}/{FIRST}")
         assert response.status == 404
-        sign_in_as(page, live, "r_market_regulation")
+        sign_in(page, live, "r_market_regulation", PASSWORD)
         page.goto(f"{live}/review/items/{number}/{FIRST}")
         assert fits_the_screen(page) and axe_violations(page) == []
     assert [error for error in errors if "404" not in error] == []

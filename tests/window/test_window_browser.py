@@ -7,7 +7,7 @@ On PostgreSQL only, as the portal's browser tests: the server-side tests
 
 import re
 
-from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen
+from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen, sign_in
 from tests.conftest import PASSWORD, postgresql_only
 from tests.factories import bundle_definition, create, decide, fire
 from tests.portal.test_citizen_pages import look_up
@@ -19,14 +19,6 @@ RESTAURANT_ITEMS = ("business_establishment", "food_business_permit", "outdoor_s
                     "fire_safety_inspection")
 
 
-
-
-def sign_in(page, live, username="clerk", to="/window"):
-    page.goto(f"{live}/login?next={to}")
-    page.get_by_label("用户名 Username").fill(username)
-    page.get_by_label("密码 Password").fill(PASSWORD)
-    page.get_by_label("密码 Password").press("Enter")
-    page.wait_for_load_state()
 
 
 def fill_intake(page, answers: dict) -> None:
@@ -52,7 +44,7 @@ def no_violations(page) -> None:
 
 
 def test_a_clerk_takes_in_corrects_accepts_prints_and_delivers(app, client, live, desk):
-    sign_in(desk, live)
+    sign_in(desk, live, "clerk", PASSWORD, "/window")
     no_violations(desk)
     desk.get_by_label("事项名称").fill("餐饮")
     desk.get_by_role("button", name="筛选").click()
@@ -134,7 +126,7 @@ def test_a_clerk_takes_in_corrects_accepts_prints_and_delivers(app, client, live
 
 
 def test_the_same_intake_by_keyboard_alone(app, client, live, desk):
-    sign_in(desk, live)  # typed, and Enter
+    sign_in(desk, live, "clerk", PASSWORD, "/window")  # typed, and Enter
     desk.keyboard.type("餐饮")  # the bundle finder has the focus
     with desk.expect_navigation():
         desk.keyboard.press("Enter")
@@ -198,7 +190,7 @@ def test_pages_fit_a_1024_screen_and_pass_axe(app, client, live, browser):
     created = create(client, "restaurant", materials=[])
     fire(client, created["number"], "request_correction")
     with desk_page(browser, NARROW_DESK) as (page, errors):
-        sign_in(page, live)
+        sign_in(page, live, "clerk", PASSWORD, "/window")
         for path in ("/window", "/window/apply/restaurant", "/window/applications?queue=correction",
                      f"/window/applications/{created['number']}",
                      f"/window/applications/{created['number']}/print/notice"):
@@ -214,7 +206,7 @@ def test_pages_fit_a_1024_screen_and_pass_axe(app, client, live, browser):
 
 def test_another_role_gets_a_403_page(app, client, live, browser):
     with desk_page(browser) as (page, errors):
-        sign_in(page, live, username="reviewer", to="/account")
+        sign_in(page, live, "reviewer", PASSWORD, "/account")
         response = page.goto(live + "/window")
         assert response.status == 403
         page.get_by_role("heading", name="没有权限").wait_for()
