@@ -7,10 +7,12 @@ from flask.cli import AppGroup
 from ..core.database import db
 from ..core.tables import render_table
 from . import operations
+from .canonical import documents, dump, header
 from .definitions import CatalogInvalid, load_catalog
 from .figures import bundle_figures, orphan_items, overall_reduction
+from .store import stored_catalog
 
-catalog_cli = AppGroup("catalog", help="Check and load the bundle definitions in workflows/.")
+catalog_cli = AppGroup("catalog", help="Check, load and export the bundle definitions (workflows/).")
 
 
 def _load_or_exit(directory):
@@ -44,7 +46,13 @@ def load(force):
     (named, exit status 1) unless --force; the other bundles are loaded."""
     catalog = _load_or_exit(current_app.config["WORKFLOWS_DIR"])
     with click.progressbar(length=len(catalog.bundles), label="bundles") as bar:
-        report = operations.publish(catalog, progress=lambda code: bar.update(1), force=force)
+        try:
+            report = operations.publish(catalog, progress=lambda code: bar.update(1), force=force)
+        except CatalogInvalid as invalid:  # the YAML's bundles with the browser's edits
+            for problem in invalid.problems:
+                click.echo(f"error: {problem}", err=True)
+            raise click.ClickException("the YAML does not fit what was edited in the browser "
+                                       "since the last load: nothing loaded") from None
     db.session.commit()
     click.echo(f"{report.departments} departments, {report.items} items")
     for label, codes in (("created", report.created), ("changed", report.changed),
@@ -52,8 +60,36 @@ def load(force):
         click.echo(f"{label}: {len(codes)}" + (f" ({', '.join(codes)})" if codes else ""))
     if report.refused:
         raise click.ClickException(
-            f"not loaded, a newer version was made in the browser: {', '.join(report.refused)}"
-            " (their YAML changed too: reconcile, or load it over the browser's with --force)")
+            f"not loaded, changed in the browser since the last load: "
+            f"{', '.join(report.refused)} (their YAML changed too: export the catalog and "
+            "reconcile, or load the YAML over the browser's changes with --force)")
+
+
+@catalog_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Delete the *.yaml files already in DIRECTORY first.")
+def export(directory: Path, replace: bool):
+    """Write the catalog as the database holds it (the browser's changes included) to
+    DIRECTORY in the canonical workflows/ format: loading it and exporting again gives the same
+    bytes."""
+    existing = sorted(directory.rglob("*.yaml")) if directory.exists() else []
+    if existing and not replace:
+        raise click.ClickException(f"{directory} already holds {len(existing)} *.yaml file(s): "
+                                   "choose an empty directory, or pass --replace")
+    catalog = stored_catalog()
+    if not catalog.bundle_entries and not catalog.items:
+        raise click.ClickException("the catalog is empty: load it first (flask catalog load)")
+    for path in existing:
+        path.unlink()
+    files = documents(catalog)
+    for name, document in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump(document, header(name, catalog)), encoding="utf-8")
+    click.echo(f"wrote {len(files)} files to {directory}: {len(catalog.departments)} "
+               f"departments, {len(catalog.materials)} materials, {len(catalog.fields)} fields, "
+               f"{len(catalog.items)} items, {len(catalog.bundle_entries)} bundles")
 
 
 @catalog_cli.command("stats")

@@ -1,5 +1,6 @@
-"""Reads ``workflows/``, checks every definition and resolves each bundle into the self-contained
-snapshot that a bundle version stores.
+"""Reads the catalog in the ``workflows/`` format (the files, or the database's entries with an
+administrator's draft), checks every definition and resolves each bundle into the
+self-contained snapshot that a bundle version stores.
 
 Every problem is reported, not only the first, each with its file and the path inside it, e.g.
 ``bundles/newborn.yaml: bundles[0].items[2].after[0]: unknown item 'x'``.
@@ -10,12 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import yaml
 from marshmallow import ValidationError
+
+try:  # libyaml's parser where PyYAML was built with it: several times faster
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader
 
 from ..engine.bundle import Bundle
 from ..engine.errors import flatten_messages
@@ -45,11 +52,16 @@ class _Entry:
 
 @dataclass
 class Catalog:
-    """Everything in ``workflows/``, checked and resolved."""
+    """Everything in ``workflows/``, checked and resolved: each entry as its schema loads it,
+    and each bundle's snapshot."""
 
     departments: dict[str, dict] = field(default_factory=dict)
+    materials: dict[str, dict] = field(default_factory=dict)
+    fields: dict[str, dict] = field(default_factory=dict)
     items: dict[str, dict] = field(default_factory=dict)
     bundles: dict[str, dict] = field(default_factory=dict)  # code -> snapshot
+    # code -> the bundle's own entry (name, limits, items and their prerequisites)
+    bundle_entries: dict[str, dict] = field(default_factory=dict)
 
     def subset(self, bundle_codes) -> Catalog:
         """These bundles with only the items and departments they use."""
@@ -57,7 +69,9 @@ class Catalog:
         items = {item["code"] for snapshot in bundles.values() for item in snapshot["items"]}
         departments = {self.items[code]["department"] for code in items}
         return Catalog(departments={code: self.departments[code] for code in departments},
-                       items={code: self.items[code] for code in items}, bundles=bundles)
+                       materials=self.materials, fields=self.fields,
+                       items={code: self.items[code] for code in items}, bundles=bundles,
+                       bundle_entries={code: self.bundle_entries[code] for code in bundles})
 
     @staticmethod
     def digest(snapshot: dict) -> str:
@@ -77,38 +91,49 @@ def load_catalog(directory: Path) -> Catalog:
     Raises:
         CatalogInvalid: with every problem found.
     """
-    problems: list[Problem] = []
-    entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KINDS}
-    invalid: dict[str, set[str]] = {kind: set() for kind in KINDS}
     files = sorted(directory.rglob("*.yaml"))
     if not files:
         raise CatalogInvalid([Problem(str(directory), "", "no *.yaml definition found")])
-    for path in files:
-        name = str(path.relative_to(directory))
-        _read_file(path, name, entries, invalid, problems)
+    return read_catalog({str(path.relative_to(directory)): path.read_text(encoding="utf-8")
+                         for path in files})
+
+
+def read_catalog(sources: Mapping[str, str | dict]) -> Catalog:
+    """Check and resolve definition files by name: each a YAML text, or a document already read
+    (sections mapped to lists of entries).
+
+    Raises:
+        CatalogInvalid: with every problem found.
+    """
+    problems: list[Problem] = []
+    entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KINDS}
+    invalid: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for name, source in sources.items():
+        _read_document(source, name, entries, invalid, problems)
     catalog = _resolve(entries, invalid, problems)
     if problems:
         raise CatalogInvalid(problems)
     return catalog
 
 
-def _read_file(path: Path, name: str, entries: dict, invalid: dict,
-               problems: list[Problem]) -> None:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        problems.append(Problem(name, "", f"not valid YAML: {error}"))
-        return
-    if not isinstance(raw, dict):
+def _read_document(source: str | dict, name: str, entries: dict, invalid: dict,
+                   problems: list[Problem]) -> None:
+    if isinstance(source, str):
+        try:
+            source = yaml.load(source, Loader=SafeLoader) or {}
+        except yaml.YAMLError as error:
+            problems.append(Problem(name, "", f"not valid YAML: {error}"))
+            return
+    if not isinstance(source, dict):
         problems.append(Problem(name, "", "a definition file maps sections to lists: "
                                 + ", ".join(KINDS)))
         return
-    for section in raw:
+    for section in source:
         if section not in KINDS:
             problems.append(Problem(name, str(section),
                                     f"unknown section; expected one of {', '.join(KINDS)}"))
     for kind in KINDS:
-        listed = raw.get(kind) or []
+        listed = source.get(kind) or []
         if not isinstance(listed, list):
             problems.append(Problem(name, kind, "must be a list"))
             continue
@@ -140,6 +165,8 @@ def _resolve(entries: dict, invalid: dict, problems: list[Problem]) -> Catalog:
     catalog = Catalog()
     departments = entries["departments"]
     catalog.departments = {code: entry.data for code, entry in departments.items()}
+    catalog.materials = {code: entry.data for code, entry in entries["materials"].items()}
+    catalog.fields = {code: entry.data for code, entry in entries["fields"].items()}
     broken: set[str] = set(invalid["items"])
 
     for code, entry in entries["items"].items():
@@ -165,6 +192,7 @@ def _resolve(entries: dict, invalid: dict, problems: list[Problem]) -> Catalog:
         snapshot = _resolve_bundle(entry, entries, broken, problems)
         if snapshot is not None:
             catalog.bundles[code] = snapshot
+            catalog.bundle_entries[code] = entry.data
     return catalog
 
 

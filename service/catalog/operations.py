@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import flag_modified
 
 from ..core.database import db, utcnow
 from ..core.problems import Missing
 from ..engine.bundle import Bundle as BundleDefinition
 from ..engine.machine import BundleMachine, machines
-from .definitions import Catalog
-from .models import Bundle, BundleVersion, Department, ServiceItem, VersionSource
+from .canonical import documents
+from .definitions import Catalog, read_catalog
+from .models import Bundle, BundleVersion, VersionSource
+from .store import ENTRY_KINDS, EntryKind, store_entry
 
 
 @dataclass
@@ -21,22 +22,29 @@ class PublishReport:
     created: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    # Changed in the YAML, but the latest version was made in the browser: not loaded.
+    # Changed in the YAML, but changed in the browser too since the last load: not loaded. Bundles
+    # by code, other entries as "item food_business_permit".
     refused: list[str] = field(default_factory=list)
     departments: int = 0
     items: int = 0
 
 
 def publish(catalog: Catalog, progress=None, force: bool = False) -> PublishReport:
-    """Store the catalog read from YAML. A bundle gets a new version only where its YAML changed
-    since it was last loaded; where the browser published a newer version meanwhile, the YAML is
-    refused (named in the report) unless ``force``."""
+    """Store the catalog read from YAML. An entry (department, material, field, item) is written
+    and a bundle gets a new version only where its YAML changed since it was last loaded; where
+    the browser changed it meanwhile, the YAML is refused (named in the report) unless
+    ``force``. What the browser changed and the YAML did not stays, and the new versions are
+    resolved with it.
+
+    Raises:
+        CatalogInvalid: where the YAML's bundles do not resolve with the browser's edits.
+    """
     report = PublishReport(departments=len(catalog.departments), items=len(catalog.items))
-    _upsert(Department, catalog.departments, lambda data: {
-        "name": data["name"], "level": data["level"]})
-    _upsert(ServiceItem, catalog.items, lambda data: {
-        "name": data["name"], "department_code": data["department"], "kind": data["kind"],
-        "definition": data})
+    edited_in_browser = Catalog()
+    for kind in ENTRY_KINDS:
+        kept = _load_entries(kind, getattr(catalog, kind.section), force, report)
+        setattr(edited_in_browser, kind.section, kept)
+    effective = _with_edits(catalog, edited_in_browser)
     bundles = {bundle.code: bundle for bundle in db.session.scalars(select(Bundle))}
     latest = {
         version.bundle_code: version
@@ -44,10 +52,10 @@ def publish(catalog: Catalog, progress=None, force: bool = False) -> PublishRepo
             select(BundleVersion).join(Bundle, (Bundle.code == BundleVersion.bundle_code)
                                        & (Bundle.latest_version == BundleVersion.version)))
     }
-    for code, snapshot in sorted(catalog.bundles.items()):
-        digest = Catalog.digest(snapshot)
+    for code, snapshot in sorted(effective.bundles.items()):
+        yaml_digest, digest = Catalog.digest(catalog.bundles[code]), Catalog.digest(snapshot)
         bundle = bundles.get(code)
-        outcome = _outcome(bundle, latest.get(code), digest, force)
+        outcome = _outcome(bundle, latest.get(code), yaml_digest, digest, force)
         getattr(report, outcome).append(code)
         if outcome == "created":
             bundle = Bundle(code=code, name=snapshot["name"], latest_version=0)
@@ -59,37 +67,52 @@ def publish(catalog: Catalog, progress=None, force: bool = False) -> PublishRepo
                                          digest=digest, definition=snapshot,
                                          source=VersionSource.YAML))
         if outcome != "refused":
-            bundle.yaml_digest = digest
+            bundle.yaml_digest = yaml_digest
         if progress:
             progress(code)
     db.session.flush()
     return report
 
 
-def _outcome(bundle: Bundle | None, latest: BundleVersion | None, digest: str,
-             force: bool) -> str:
+def _load_entries(kind: EntryKind, entries: dict[str, dict], force: bool,
+                  report: PublishReport) -> dict[str, dict]:
+    """Write the entries whose YAML changed; return those the browser edited that stay."""
+    rows = {row.code: row for row in db.session.scalars(select(kind.model))}
+    kept = {row.code: row.definition for row in rows.values()
+            if row.source == VersionSource.BROWSER}
+    for code, data in entries.items():
+        row, digest = rows.get(code), kind.digest(data)
+        if row is not None and row.yaml_digest == digest:
+            continue  # unchanged in the YAML since its last load
+        if row is not None and row.source == VersionSource.BROWSER and not force:
+            report.refused.append(f"{kind.section[:-1]} {code}")
+            continue
+        store_entry(kind, data, row, yaml_digest=digest, source=VersionSource.YAML)
+        kept.pop(code, None)
+    return kept
+
+
+def _with_edits(catalog: Catalog, edits: Catalog) -> Catalog:
+    """The YAML's catalog with the browser's edits that stay, resolved again (or as it is where
+    there are none)."""
+    if not any(getattr(edits, kind.section) for kind in ENTRY_KINDS):
+        return catalog
+    merged = Catalog(bundle_entries=catalog.bundle_entries)
+    for kind in ENTRY_KINDS:
+        setattr(merged, kind.section, {**getattr(catalog, kind.section),
+                                       **getattr(edits, kind.section)})
+    return read_catalog(documents(merged))
+
+
+def _outcome(bundle: Bundle | None, latest: BundleVersion | None, yaml_digest: str,
+             digest: str, force: bool) -> str:
     if bundle is None:
         return "created"
-    if digest in (bundle.yaml_digest, latest.digest):
+    if yaml_digest == bundle.yaml_digest or digest == latest.digest:
         return "unchanged"  # the YAML did not change, or says what the latest version says
     if latest.source == VersionSource.BROWSER and not force:
         return "refused"
     return "changed"
-
-
-def _upsert(model, entries: dict[str, dict], columns) -> None:
-    existing = {row.code: row for row in db.session.scalars(select(model))}
-    for code, data in entries.items():
-        values = columns(data)
-        row = existing.get(code)
-        if row is None:
-            db.session.add(model(code=code, **values))
-            continue
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                if name == "definition":
-                    flag_modified(row, name)
 
 
 def list_bundles(retired: bool = False) -> list[tuple[Bundle, BundleVersion]]:
