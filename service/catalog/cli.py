@@ -12,7 +12,7 @@ from .definitions import CatalogInvalid, load_catalog
 from .figures import bundle_figures, orphan_items, overall_reduction
 from .store import stored_catalog
 
-catalog_cli = AppGroup("catalog", help="Check, load and export the bundle definitions (workflows/).")
+catalog_cli = AppGroup("catalog", help="Check, load and export the definitions (workflows/).")
 
 
 def _load_or_exit(directory):
