@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.database import db
 from ..core.problems import Missing
@@ -17,8 +18,10 @@ from .canonical import bundle_entry, bundle_file, dump
 from .definitions import Catalog, CatalogInvalid, Problem
 from .models import Bundle, BundleDraft, BundleVersion, VersionSource
 from .operations import find_version
-from .schemas import CODE
+from .schemas import CODE, CODE_LENGTH
 from .store import resolve_stored
+
+PROMPTS_LENGTH = 500  # BundleDraft.prompted_by
 
 
 class DraftNotFound(Missing):
@@ -31,6 +34,10 @@ class DraftRefused(ValueError):
 
 class DraftChanged(DraftRefused):
     """Someone saved the draft since this revision was read."""
+
+
+class NothingToPublish(DraftRefused):
+    """The draft says what the latest version says."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,12 @@ def list_drafts() -> list[BundleDraft]:
     return list(db.session.scalars(select(BundleDraft).order_by(BundleDraft.bundle_code)))
 
 
+def open_draft(code: str) -> BundleDraft | None:
+    return db.session.scalar(select(BundleDraft).where(BundleDraft.bundle_code == code))
+
+
 def find_draft(code: str) -> BundleDraft:
-    draft = db.session.scalar(select(BundleDraft).where(BundleDraft.bundle_code == code))
+    draft = open_draft(code)
     if draft is None:
         raise DraftNotFound(code)
     return draft
@@ -67,15 +78,22 @@ def start_draft(code: str, user_id: int | None, name: str = "",
                 prompted_by: str | None = None) -> BundleDraft:
     """The draft of bundle ``code``: the one already open, or a new one holding its latest
     version (or, for a new bundle, the outline of one named ``name``)."""
-    draft = db.session.scalar(select(BundleDraft).where(BundleDraft.bundle_code == code))
-    if draft is not None:
-        if prompted_by and prompted_by not in (draft.prompted_by or "").split(", "):
-            draft.prompted_by = ", ".join(filter(None, [draft.prompted_by, prompted_by]))
-        return draft
+    # None from _new_draft: another administrator's first draft of it, at the same moment.
+    draft = open_draft(code) or _new_draft(code, user_id, name, prompted_by) or find_draft(code)
+    if prompted_by and prompted_by not in (draft.prompted_by or "").split(", "):
+        prompts = ", ".join(filter(None, [draft.prompted_by, prompted_by]))
+        if len(prompts) <= PROMPTS_LENGTH:  # past that, the draft lists the first ones
+            draft.prompted_by = prompts
+    return draft
+
+
+def _new_draft(code: str, user_id: int | None, name: str, prompted_by: str | None
+               ) -> BundleDraft | None:
     latest = find_version(code)
     if latest is None:
-        if not re.match(CODE.regex, code) or len(code) > 64:
-            raise DraftRefused(f"{code!r} is not a bundle code: {CODE.error} (64 at most)")
+        if not re.match(CODE.regex, code) or len(code) > CODE_LENGTH:
+            raise DraftRefused(f"{code!r} is not a bundle code: {CODE.error} "
+                               f"({CODE_LENGTH} characters at most)")
         text = dump({"bundles": [{"code": code, "name": name or code, "audience": "person",
                                   "categories": [], "limits": {"committed": 1,
                                                                "unit": "working_days"},
@@ -84,14 +102,19 @@ def start_draft(code: str, user_id: int | None, name: str = "",
         text = dump({"bundles": [bundle_entry(latest.definition)]})
     draft = BundleDraft(bundle_code=code, text=text, prompted_by=prompted_by,
                         created_by_id=user_id, updated_by_id=user_id)
-    db.session.add(draft)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(draft)
+    except IntegrityError:
+        return None
     return draft
 
 
 def save_draft(draft: BundleDraft, text: str, revision: int, user_id: int | None) -> None:
     """Keep the text as typed, valid or not: checking is a separate step."""
     _same_revision(draft, revision)
+    if "\x00" in text:
+        raise DraftRefused("the text holds a NUL character, which YAML does not allow")
     draft.text = text
     draft.updated_by_id = user_id
     db.session.flush()
@@ -133,7 +156,7 @@ def publish_draft(draft: BundleDraft, revision: int) -> BundleVersion:
     if check.problems:
         raise DraftRefused(f"the draft has {len(check.problems)} problem(s): check it first")
     if check.unchanged:
-        raise DraftRefused("the draft says what the latest version says: nothing to publish")
+        raise NothingToPublish("the draft says what the latest version says: nothing to publish")
     code = draft.bundle_code
     bundle = db.session.get(Bundle, code)
     if bundle is None:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from ..core.database import db
 from .canonical import documents
 from .definitions import Catalog, CatalogInvalid, Problem, read_catalog
 from .drafts import start_draft
-from .models import Bundle, BundleVersion, VersionSource
+from .models import VersionSource
 from .store import KIND, store_entry, stored_catalog
 
 EDITED = "edited.yaml"  # the name the edited entry is checked under
@@ -29,7 +27,7 @@ class EntryInvalid(Exception):
 @dataclass
 class EntrySaved:
     code: str
-    drafted: list[str]  # bundles with a new draft (or an open one) because of this change
+    drafted: list[str]  # the bundles this change alters: each has a draft (new, or the open one)
 
 
 def save_entry(section: str, data: dict, user_id: int | None, code: str | None = None
@@ -41,7 +39,10 @@ def save_entry(section: str, data: dict, user_id: int | None, code: str | None =
             in the bundle it would break (``bundles/restaurant.yaml: …``).
     """
     kind = KIND[section]
+    if not isinstance(data.get("code"), str):
+        raise EntryInvalid([Problem(EDITED, "code", "a code is required")])
     stored = stored_catalog()
+    before = read_catalog(documents(stored))
     entries = getattr(stored, section)
     if code is None and data.get("code") in entries:
         raise EntryInvalid([Problem(EDITED, "code", f"{data['code']!r} is taken")])
@@ -57,23 +58,11 @@ def save_entry(section: str, data: dict, user_id: int | None, code: str | None =
     store_entry(kind, loaded, db.session.get(kind.model, data["code"]),
                 source=VersionSource.BROWSER)
     db.session.flush()
-    prompt = f"{section[:-1]}:{data['code']}"
-    return EntrySaved(data["code"], draft_changed_bundles(catalog, prompt, user_id))
-
-
-def draft_changed_bundles(catalog: Catalog, prompted_by: str, user_id: int | None
-                          ) -> list[str]:
-    """Draft the next version of each bundle whose resolution no longer matches its latest
-    version; the bundles' codes."""
-    latest = dict(db.session.execute(
-        select(BundleVersion.bundle_code, BundleVersion.digest).join(
-            Bundle, (Bundle.code == BundleVersion.bundle_code)
-            & (Bundle.latest_version == BundleVersion.version))).all())
-    changed = sorted(code for code, snapshot in catalog.bundles.items()
-                     if code in latest and Catalog.digest(snapshot) != latest[code])
-    for code in changed:
-        start_draft(code, user_id, prompted_by=prompted_by)
-    return changed
+    changed = sorted(bundle for bundle, snapshot in catalog.bundles.items()
+                     if Catalog.digest(snapshot) != Catalog.digest(before.bundles[bundle]))
+    for bundle in changed:
+        start_draft(bundle, user_id, prompted_by=f"{section[:-1]}:{data['code']}")
+    return EntrySaved(data["code"], changed)
 
 
 def _within_entry(problem: Problem, section: str) -> Problem:

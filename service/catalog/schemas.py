@@ -24,9 +24,24 @@ CODE = validate.Regexp(
     r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
     error="must be snake_case: lower-case letters and digits, single underscores between words",
 )
+CODE_LENGTH, NAME_LENGTH = 64, 200  # the columns that store them
+# PostgreSQL stores no NUL in text, and a YAML escape ("\0") can spell one.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not hold a NUL character")
+NOTE = validate.And(validate.Length(min=1, max=500), NO_NUL)
+NAME = validate.And(validate.Length(min=1, max=NAME_LENGTH), NO_NUL)
 UNITS = tuple(unit.value for unit in Unit)
 AUDIENCES = tuple(kind.value for kind in ApplicantKind)
-NOTE = validate.Length(min=1, max=500)
+MAX_DAYS = 3650  # ten years: no limit in the catalog comes near
+
+
+def _code() -> fields.String:
+    return fields.String(required=True,
+                         validate=validate.And(validate.Length(max=CODE_LENGTH), CODE))
+
+
+def _days(**options) -> fields.Integer:
+    """Whole days: 4.5 is refused, not rounded."""
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_DAYS), **options)
 
 
 def _one_of(vocabulary) -> validate.OneOf:
@@ -39,7 +54,7 @@ class _Strict(Schema):
 
 
 class _UnitSchema(_Strict):
-    committed = fields.Integer(required=True, validate=validate.Range(min=0))
+    committed = _days(required=True)
     unit = fields.String(
         required=True,
         validate=validate.OneOf(UNITS),
@@ -50,11 +65,10 @@ class _UnitSchema(_Strict):
 class ItemLimitsSchema(_UnitSchema):
     # Absent or null: a service commitment no law limits (utility connections, queries, public
     # services), with its committed limit only.
-    statutory = fields.Integer(load_default=None, allow_none=True,
-                               validate=validate.Range(min=0))
+    statutory = _days(load_default=None, allow_none=True)
     # 行政许可法 art. 42: 20 days, extendable by 10 with the agency head's approval. Default: 10
     # with a statutory limit, none without.
-    extension = fields.Integer(validate=validate.Range(min=0))
+    extension = _days()
 
     @validates_schema
     def committed_within_statutory(self, data, **kwargs):
@@ -90,24 +104,24 @@ class BundleLimitsSchema(_UnitSchema):
 
 
 class DepartmentSchema(_Strict):
-    code = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    code = _code()
+    name = fields.String(required=True, validate=NAME)
     level = fields.String(required=True, validate=_one_of(DepartmentLevel))
 
 
 class MaterialSchema(_Strict):
-    code = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    code = _code()
+    name = fields.String(required=True, validate=NAME)
     e_certificate = fields.Boolean(load_default=False)
 
 
 class FormFieldSchema(_Strict):
-    code = fields.String(required=True, validate=CODE)
-    label = fields.String(required=True, validate=validate.Length(min=1))
+    code = _code()
+    label = fields.String(required=True, validate=NAME)
     type = fields.String(required=True, validate=_one_of(FieldType))
     required = fields.Boolean(load_default=True)
-    choices = fields.List(fields.String(), load_default=list)
-    help = fields.String(load_default="", validate=validate.Length(max=500))
+    choices = fields.List(fields.String(validate=NAME), load_default=list)
+    help = fields.String(load_default="", validate=validate.And(validate.Length(max=500), NO_NUL))
     group = fields.String(required=True, validate=_one_of(FieldGroup))
 
     @validates_schema
@@ -128,8 +142,8 @@ class FeeSchema(_Strict):
 
 
 class ItemSchema(_Strict):
-    code = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    code = _code()
+    name = fields.String(required=True, validate=NAME)
     kind = fields.String(load_default=None, validate=_one_of(ItemKind))  # absent: not classified
     department = fields.String(required=True)  # the body that decides the item
     limits = fields.Nested(ItemLimitsSchema, required=True)
@@ -163,9 +177,10 @@ class BundleItemSchema(_Strict):
 
 
 class BundleSchema(_Strict):
-    code = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1))
-    description = fields.String(load_default="")
+    code = _code()
+    name = fields.String(required=True, validate=NAME)
+    description = fields.String(load_default="",
+                                validate=validate.And(validate.Length(max=2000), NO_NUL))
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     categories = fields.List(fields.String(validate=_one_of(Category)), required=True,
                              validate=validate.Length(min=1))

@@ -186,3 +186,33 @@ def test_renaming_a_department_drafts_every_bundle_with_its_items(app, loaded):
                                            "level": "county"}, None, code="market_regulation")
         assert saved.drafted == ["company_closure", "restaurant"]
         assert len(db.session.scalars(select(BundleVersion)).all()) == 4  # none new
+
+
+def test_days_are_whole_and_bounded(app, loaded):
+    with app.app_context():
+        draft = start_draft("restaurant", None)
+        for committed in ("4.5", "100000"):
+            save_draft(draft, draft.text.replace("committed: 7", f"committed: {committed}"),
+                       draft.revision, None)
+            [problem] = check_draft(draft).problems
+            assert problem.path == "bundles[0].limits.committed", committed
+            save_draft(draft, draft.text.replace(f"committed: {committed}", "committed: 7"),
+                       draft.revision, None)
+
+
+def test_an_edit_prompts_only_the_bundles_it_changes(app, loaded):
+    item = _as_yaml(_item(app, "food_business_permit"))
+    item["limits"]["committed"] = 4
+    with app.app_context():
+        save_entry("items", item, None, code="food_business_permit")
+        saved = save_entry("materials", {"code": "stall_photo", "name": "摊位照片"}, None)
+        assert saved.drafted == []
+        [draft] = list_drafts()
+        assert draft.prompted_by == "item:food_business_permit"
+
+
+def test_a_draft_refuses_a_nul_character(app, loaded):
+    with app.app_context():
+        draft = start_draft("restaurant", None)
+        with pytest.raises(DraftRefused, match="NUL"):
+            save_draft(draft, draft.text + "\x00", draft.revision, None)
