@@ -22,14 +22,18 @@ and a department supervisor's (every department of the two bundles):
 - ``review-item.png``: one item under review: what deciding it needs, and each step;
 - ``review-supervise.png``: the overdue board, extension requests, workload, this week;
 
-and an administrator's: ``admin-user.png`` (an account: role, departments, tokens) and
-``admin-bundle.png`` (a bundle: what it saves, its versions, its machine drawn, its one form).
+and an administrator's: ``admin-user.png`` (an account: role, departments, tokens),
+``admin-bundle.png`` (a bundle: what it saves, its versions, its machine drawn, its one form),
+``admin-draft.png`` and ``admin-draft-yaml.png`` (a new bundle drafted with a prerequisite
+cycle, in the form and as YAML), ``admin-draft-preview.png`` (mended: what it saves, its
+machine, its form) and ``admin-item.png`` (an item's definition being edited).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,9 +139,48 @@ def take(out: Path) -> list[Path]:
             page.locator("figure.diagram svg").wait_for()
             page.screenshot(path=str(out / "admin-bundle.png"), full_page=True)
             taken += [out / "admin-user.png", out / "admin-bundle.png"]
+            taken += photograph_authoring(live, page, out)
         with app.app_context():
             db.engine.dispose()
     return [out / "status.png", out / "status-delivered.png", *taken]
+
+
+def photograph_authoring(live: str, page, out: Path) -> list[Path]:
+    """A new bundle drafted in the form with a cycle, the same draft as YAML with the problem at
+    its line, then mended and previewed; an item being edited."""
+    page.goto(f"{live}/admin/bundles/new")
+    page.get_by_label("代码").fill("food_stall")
+    page.get_by_label("名称").fill("开办小吃摊“一件事”")
+    page.get_by_role("button", name="起草").click()
+    page.get_by_label("个人", exact=True).check()
+    page.get_by_label("开办", exact=True).check()
+    page.get_by_label("承诺时限").fill("6")
+    for search, name in (("设立登记", "企业（个体工商户）设立登记"),
+                         ("食品经营许可", "食品经营许可")):
+        page.get_by_label("查找事项").fill(search)
+        page.get_by_role("button", name="查找", exact=True).click()
+        page.get_by_role("button", name=f"加入 {name}").click()
+        page.get_by_role("row", name=re.compile("^" + re.escape(name))).wait_for()
+    page.get_by_role("row", name=re.compile("^企业")).get_by_label("食品经营许可").check()
+    page.get_by_role("row", name=re.compile("^食品经营许可")).get_by_label(
+        "企业（个体工商户）设立登记").check()
+    page.get_by_label("查找事项").fill("")
+    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_text("草稿已保存").wait_for()
+    page.screenshot(path=str(out / "admin-draft.png"), full_page=True)
+    page.get_by_role("link", name="YAML 编辑").click()
+    page.locator(".error-summary").wait_for()
+    page.screenshot(path=str(out / "admin-draft-yaml.png"), full_page=True)
+    text = page.get_by_label("定义（workflows/ 的 YAML 格式）")
+    text.fill(text.input_value().replace("        after: [food_business_permit]\n", ""))
+    page.get_by_role("button", name="保存并检查").click()
+    page.get_by_role("link", name="检查、预览与发布").first.click()
+    page.locator("figure.diagram svg").wait_for()
+    page.screenshot(path=str(out / "admin-draft-preview.png"), full_page=True)
+    page.goto(f"{live}/admin/items/food_business_permit")
+    page.screenshot(path=str(out / "admin-item.png"), full_page=True)
+    return [out / name for name in ("admin-draft.png", "admin-draft-yaml.png",
+                                    "admin-draft-preview.png", "admin-item.png")]
 
 
 def photograph_review(app, client, live: str, page, out: Path) -> list[Path]:

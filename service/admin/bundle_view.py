@@ -1,6 +1,6 @@
-"""A published bundle as an administrator reviews it: its versions, the one form and material
-list as the window shows them, the machine's diagram, what handling items in parallel saves,
-and what changed since another version."""
+"""A bundle as an administrator reviews it, published or drafted: its versions, the one form and
+material list as the window shows them, the machine's diagram, what handling items in parallel
+saves, and what changed since another version (a draft: since the latest)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from sqlalchemy import func, select
 
 from ..applications.models import Application
 from ..catalog.diff import differences
+from ..catalog.drafts import DraftCheck
 from ..catalog.models import Bundle, BundleVersion
-from ..catalog.operations import machine_for, versions_of
+from ..catalog.operations import find_version, machine_for, versions_of
 from ..core.database import db
+from ..engine.bundle import Bundle as BundleDefinition
+from ..engine.machine import BundleMachine
 from ..engine.states import ApplicationState
 from ..window.intake import sections
 
@@ -41,6 +44,20 @@ def bundle_view(code: str, version: int | None, compare: int | None) -> dict | N
         "diagram": machine.diagram,
         "compare": other,
         "differences": differences(other.definition, shown.definition) if other else None,
+    }
+
+
+def draft_view(code: str, check: DraftCheck) -> dict:
+    """What publishing the draft would make, against the latest version if there is one."""
+    machine = BundleMachine(BundleDefinition.from_snapshot(check.snapshot, check.digest))
+    latest = find_version(code)
+    return {
+        "bundle": machine.bundle,
+        "sections": sections(machine.bundle, {}, {}),
+        "saving": saving(machine.bundle),
+        "diagram": machine.diagram,
+        "compare": latest,
+        "differences": differences(latest.definition, check.snapshot) if latest else None,
     }
 
 

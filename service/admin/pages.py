@@ -11,11 +11,13 @@ from ..access import operations
 from ..access.models import User
 from ..access.roles import Role
 from ..catalog.diff import Change, Part
-from ..catalog.models import Department
+from ..catalog.drafts import list_drafts, open_draft
+from ..catalog.models import BundleDraft, Department, ServiceItem
 from ..catalog.operations import list_bundles, set_retired
 from ..core.database import db
 from ..staff import wording as staff_wording
 from .bundle_view import bundle_view, running_per_version
+from .wording import words as catalog_words
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -36,14 +38,18 @@ PARTS = {Part.ITEM: _l("事项"), Part.EDGE: _l("前置关系"), Part.LIMITS: _l
 
 @bp.context_processor
 def words() -> dict:
-    return {**staff_wording.words(), "roles": ROLES, "changes": CHANGES, "parts": PARTS}
+    return {**staff_wording.words(), **catalog_words(), "roles": ROLES, "changes": CHANGES,
+            "parts": PARTS}
 
 
 @bp.get("")
 def console():
-    return render_template("admin/console.html",
-                           users=db.session.scalar(select(func.count()).select_from(User)),
-                           bundles=len(list_bundles(retired=True)))
+    def count(model) -> int:
+        return db.session.scalar(select(func.count()).select_from(model))
+
+    return render_template("admin/console.html", users=count(User),
+                           bundles=len(list_bundles(retired=True)), items=count(ServiceItem),
+                           departments=count(Department), drafts=count(BundleDraft))
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -62,7 +68,7 @@ def users():
             db.session.rollback()
             errors = {field: _INVALID.get(field, _l("请检查这一项")) for field in invalid.messages}
     return render_template("admin/users.html", accounts=_accounts(), errors=errors, sent=form,
-                           departments=_departments())
+                           departments=all_departments())
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -102,7 +108,7 @@ def user(user_id):
     elif action is not None:
         abort(400)
     return render_template("admin/user.html", account=account, errors=errors,
-                           departments=_departments(), tokens=operations.tokens_of(account),
+                           departments=all_departments(), tokens=operations.tokens_of(account),
                            new_password=new_password)
 
 
@@ -111,7 +117,7 @@ def bundles():
     """Each bundle's published version, with its items, departments, limits and categories,
     and the applications still running on each of its versions."""
     return render_template("admin/bundles.html", published=list_bundles(retired=True),
-                           running=running_per_version())
+                           running=running_per_version(), drafts=list_drafts())
 
 
 @bp.get("/bundles/<code>")
@@ -120,7 +126,7 @@ def bundle(code):
                        request.args.get("compare", type=int))
     if view is None:
         abort(404)
-    return render_template("admin/bundle.html", view=view)
+    return render_template("admin/bundle.html", view=view, draft=open_draft(code))
 
 
 @bp.post("/bundles/<code>/retired")
@@ -149,5 +155,5 @@ def _accounts() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.username)))
 
 
-def _departments() -> list[Department]:
+def all_departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.name)))

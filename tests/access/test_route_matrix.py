@@ -12,7 +12,7 @@ ROLES = [None, "citizen", "clerk", "reviewer", "supervisor", "admin"]
 # Ids that match nothing: a matrix run must not revoke or deactivate the accounts it uses.
 SAMPLE_VALUES = {"code": "newborn", "year": 2026, "user_id": 999999, "token_id": 999999,
                  "draft_id": 999999, "request_id": 999999,
-                 "filename": "swagger-ui.css"}
+                 "section": "items", "filename": "swagger-ui.css"}
 
 
 def test_every_route_has_an_access_rule(app):
