@@ -101,7 +101,9 @@ def test_a_draft_of_a_published_bundle_publishes_a_new_version_and_discards(app,
     assert started.headers["Location"] == "/admin/drafts/restaurant"
     preview = text(admin.get("/admin/drafts/restaurant/preview"))
     assert "与当前版本相同" in preview and ">发布<" not in preview
-    assert "restaurant" in text(admin.get("/admin/bundles"))  # listed among the drafts
+    listed = text(admin.get("/admin/bundles"))
+    assert "/admin/drafts/restaurant" in listed  # listed among the drafts
+    assert "<td>开办</td>" in listed and "<td>7 工作日</td>" in listed  # category, limit
     discarded = post(admin, "/admin/drafts/restaurant/discard", {"revision": revision(preview)})
     assert discarded.headers["Location"] == "/admin/bundles"
     assert admin.get("/admin/drafts/restaurant").status_code == 404
