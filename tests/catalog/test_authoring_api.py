@@ -3,21 +3,10 @@ and the entries (departments, materials, fields, items) edited as the YAML files
 
 import pytest
 
+from tests.catalog.test_drafts import NEW_BUNDLE as CYCLE  # two items waiting on each other
+
 DRAFTS = "/api/bundle-drafts"
 PROBLEM = "application/problem+json"
-CYCLE = """\
-bundles:
-  - code: food_stall
-    name: 开办小吃摊“一件事”
-    audience: person
-    categories: [opening]
-    limits: {committed: 6, unit: working_days}
-    items:
-      - item: business_establishment
-        after: [food_business_permit]
-      - item: food_business_permit
-        after: [business_establishment]
-"""
 NO_CYCLE = CYCLE.replace("        after: [food_business_permit]\n", "")
 
 
