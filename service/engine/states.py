@@ -161,6 +161,7 @@ class Bookkeeping(StrEnum):
     WARN_RED = "warn_red"
     WARN_STATUTORY = "warn_statutory"
     RECOMPUTE_DEADLINES = "recompute_deadlines"
+    MIGRATE_VERSION = "migrate_version"  # moved to another version of its bundle
 
 
 # Every kind of event in an application's history: one vocabulary, the three enums above.

@@ -55,6 +55,7 @@ STEPS = {
     EventKind.CONCLUDE: _l("办结"),
     EventKind.CLOSE_WITHDRAWN: _l("撤回完成"),
     EventKind.DELIVER: _l("结果送达"),
+    EventKind.MIGRATE_VERSION: _l("按一件事的新版本继续办理"),
 }
 PAUSE_CAUSES = {
     ClockStop.HEARING: _l("听证"),
