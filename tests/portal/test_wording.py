@@ -20,7 +20,8 @@ from service.engine.states import (
 from service.portal import wording
 
 CATALOG = Path(wording.__file__).parents[1] / "translations/en/LC_MESSAGES/messages.po"
-SHOWN_STEPS = {*Trigger, *AutomaticTrigger, Bookkeeping.SUBMIT}  # the rest is staff bookkeeping
+SHOWN_STEPS = {*Trigger, *AutomaticTrigger, Bookkeeping.SUBMIT,  # the rest is staff bookkeeping
+               Bookkeeping.MIGRATE_VERSION}
 
 VOCABULARIES = [
     (wording.APPLICATION_STATES, set(ApplicationState)),
