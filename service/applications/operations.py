@@ -227,8 +227,8 @@ def list_applications(*, bundle: str | None = None, state: str | None = None,
 def allowed_triggers(application: Application) -> dict:
     """What the application's state allows now: ``{"application": [...], "items": {...}}``."""
     machine = machine_for(application.bundle_version)
-    return machine.allowed(_workflow_state(application),
-                           _guards(application, machine.bundle, utcnow()))
+    return machine.allowed(workflow_state(application),
+                           guards_for(application, machine.bundle, utcnow()))
 
 
 def lock(number: str) -> Application:
@@ -268,11 +268,11 @@ def fire_on(application: Application, trigger: Trigger, item: str | None, reason
                                   extended=rows[item].extension_days if item in rows else 0,
                                   delivery_method=application.delivery_method)
     now = now or utcnow()
-    guards = _guards(application, bundle, now)
+    guards = guards_for(application, bundle, now)
     _complete(cleaned, trigger, item, actor, guards, local_date(now))
 
-    state, steps = machine.fire(_workflow_state(application), trigger, item, guards)
-    _record(application, steps, state, actor, reason, cleaned, now)
+    state, steps = machine.fire(workflow_state(application), trigger, item, guards)
+    record_steps(application, steps, state, actor, reason, cleaned, now)
     Clock(application, bundle, now, calendar_around,
           current_app.config["WARNING_YELLOW_SHARE"]).apply(steps, cleaned, reason)
     db.session.flush()
@@ -307,21 +307,21 @@ def _complete(cleaned: dict, trigger: Trigger, item: str | None, actor: Actor, g
         cleaned["remedies"] = current_app.config["REMEDIES"]
 
 
-def _guards(application: Application, bundle, now: datetime) -> Guards:
+def guards_for(application: Application, bundle, now: datetime) -> Guards:
     return Guards(
         missing_materials=tuple(bundle.missing_materials(set(application.materials_handed_in))),
         overdue_items=overdue_items(application, local_date(now)),
     )
 
 
-def _workflow_state(application: Application) -> WorkflowState:
+def workflow_state(application: Application) -> WorkflowState:
     return WorkflowState(
         ApplicationState(application.state),
         {row.item_code: ItemState(row.state) for row in application.items},
     )
 
 
-def _record(application: Application, steps: list[Step], state: WorkflowState, actor: Actor,
+def record_steps(application: Application, steps: list[Step], state: WorkflowState, actor: Actor,
             reason: str | None, data: dict, now: datetime) -> None:
     items = {row.item_code: row for row in application.items}
     for step in steps:

@@ -185,6 +185,17 @@ class BundleMachine:
                 steps += automatic_steps
             return WorkflowState(self._top_state(), items), steps
 
+    def settle(self, current: WorkflowState, guards: Guards) -> tuple[WorkflowState, list[Step]]:
+        """Every automatic transition the current states enable, with no trigger before them:
+        an application moved to this version, whose new items may open or be cancelled."""
+        with self._lock:
+            self._load(current, guards)
+            items = dict(current.items)
+            steps: list[Step] = []
+            while automatic_steps := self._fire_next_automatic(items):
+                steps += automatic_steps
+            return WorkflowState(self._top_state(), items), steps
+
     @cached_property
     def diagram(self) -> str:
         """The machine as Mermaid ``stateDiagram-v2`` text."""
