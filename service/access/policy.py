@@ -134,6 +134,7 @@ RULES: dict[str, Rule] = {
     "admin.bundles": ADMIN,
     "admin.bundle": ADMIN,
     "admin.retire": ADMIN,
+    "admin.migrate": ADMIN,
     "admin.new_bundle": ADMIN,
     "admin.start_draft": ADMIN,
     "admin.draft": ADMIN,

@@ -5,7 +5,7 @@ the holiday calendar and the outbox."""
 
 def init_app(app, api) -> None:
     from ..core.security import allow_inline_styles
-    from . import calendar, drafting, entries, outbox  # noqa: F401  (their routes)
+    from . import calendar, drafting, entries, migrate, outbox  # noqa: F401  (their routes)
     from .pages import bp
 
     app.register_blueprint(bp)
