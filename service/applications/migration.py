@@ -85,6 +85,9 @@ def migrate_applications(code: str, to_version: int, actor: Actor, now: datetime
     report = MigrationReport(code, to_version, dry_run)
     for number in _running_elsewhere(code, target.id):
         application = lock(number)
+        if application.bundle_version_id == target.id or application.state not in RUNNING:
+            db.session.rollback()  # moved, or finished, since the list was read
+            continue
         verdict = judge(application, target)
         if verdict.migrate and not dry_run:
             _move(application, target, verdict, actor, now, yellow_share)

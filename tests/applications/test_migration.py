@@ -174,3 +174,17 @@ def test_the_applicant_and_staff_see_the_move_in_the_history(app, client, role):
     migrate(app, version)
     history = client.get(f"/api/applications/{number}").get_json()["history"]
     assert history[-1]["trigger"] == "migrate_version"
+
+
+def test_the_bundles_own_limits_re_time_the_application(app, client):
+    number = accepted(client)
+    with app.app_context():
+        before = db.session.scalar(select(Application.committed_due).where(
+            Application.number == number))
+    version = new_version(app, lambda text: text.replace("committed: 7", "committed: 9"))
+    [verdict] = migrate(app, version).verdicts
+    assert verdict.changes == ["the bundle's limits changed"]
+    with app.app_context():
+        after = db.session.scalar(select(Application.committed_due).where(
+            Application.number == number))
+    assert after > before
