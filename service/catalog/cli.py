@@ -10,6 +10,7 @@ from . import operations
 from .canonical import documents, dump, header
 from .definitions import CatalogInvalid, load_catalog
 from .figures import bundle_figures, orphan_items, overall_reduction
+from .smells import smells
 from .store import stored_catalog
 
 catalog_cli = AppGroup("catalog", help="Check, load and export the definitions (workflows/).")
@@ -27,14 +28,32 @@ def _load_or_exit(directory):
 @catalog_cli.command("check")
 @click.option("--directory", type=click.Path(exists=True, file_okay=False), default=None,
               help="Definitions to check (default: the configured WORKFLOWS_DIR).")
-def check(directory):
-    """Validate every definition; report each problem with its file and path."""
+@click.option("--verbose", is_flag=True, help="Each warning, not only their counts.")
+def check(directory, verbose):
+    """Validate every definition; report each problem with its file and path (exit status 1).
+    Then warn of what reads as unsourced or padded, with counts, and report the share of the
+    merged materials that electronic certificates replace."""
     catalog = _load_or_exit(Path(directory) if directory else current_app.config["WORKFLOWS_DIR"])
-    orphans = orphan_items(catalog)
-    for code in orphans:
-        click.echo(f"warning: item {code!r} belongs to no bundle", err=True)
+    found = smells(catalog)
+    for kind, label in SMELLS.items():
+        of_kind = [smell for smell in found if smell.kind == kind]
+        if of_kind:
+            click.echo(f"warning: {len(of_kind)} {label}", err=True)
+        for smell in of_kind if verbose or kind == "same_limits" else ():
+            click.echo(f"warning:   {smell.message}", err=True)
+    figures = bundle_figures(catalog)
+    merged = sum(each.materials_after for each in figures)
+    exempt = sum(each.exempt for each in figures)
     click.echo(f"ok: {len(catalog.departments)} departments, {len(catalog.items)} items, "
-               f"{len(catalog.bundles)} bundles")
+               f"{len(catalog.bundles)} bundles; electronic certificates replace {exempt} of "
+               f"{merged} merged materials ({exempt / merged if merged else 0:.0%}); "
+               f"{len(found)} warning(s)")
+
+
+SMELLS = {"orphan": "item(s) in no bundle",
+          "same_limits": "group(s) of items of several departments with the same limits",
+          "lone_department": "department(s) deciding one item only",
+          "unknown_basis": "item(s) whose statutory limit has no known basis"}
 
 
 @catalog_cli.command("load")
@@ -94,9 +113,10 @@ def export(directory: Path, replace: bool):
 
 @catalog_cli.command("stats")
 def stats():
-    """Per bundle: items, departments, the items' statutory limits one after another ('alone')
-    against the critical path ('path') and the bundle's committed limit, the reduction, and the
-    materials before and after merging, with those exempted by electronic certificates."""
+    """Per bundle: items, departments, the items' statutory limits one after another ('alone',
+    only where every item's limit has a known basis) against the critical path ('path') and the
+    bundle's committed limit, the reduction from those sourced figures, and the materials before
+    and after merging, with those exempted by electronic certificates."""
     catalog = _load_or_exit(current_app.config["WORKFLOWS_DIR"])
     figures = bundle_figures(catalog)
     header = ("bundle", "items", "depts", "alone", "path", "committed", "saved", "materials",
@@ -110,16 +130,22 @@ def stats():
     before = sum(each.materials_before for each in figures)
     after = sum(each.materials_after for each in figures)
     exempt = sum(each.exempt for each in figures)
+    reduction = overall_reduction(figures)
+    sourced = [each for each in figures if each.sourced]
     total = ("all", str(sum(each.items for each in figures)), "",
-             _days(sum(each.standalone for each in figures if each.sourced)),
+             _days(sum(each.standalone for each in sourced) if sourced else None),
              _days(sum(each.critical_path or 0 for each in figures)),
              str(sum(each.committed for each in figures)),
-             f"{overall_reduction(figures):.0%}", f"{before} → {after}", str(exempt))
+             "—" if reduction is None else f"{reduction:.0%}", f"{before} → {after}",
+             str(exempt))
     click.echo(render_table(header, rows, total))
+    saving = (f"committed limits {reduction:.1%} below the items' statutory limits one after "
+              f"another, over the {len(sourced)} bundle(s) whose every item's limit is sourced"
+              if reduction is not None else
+              "no bundle has every item's statutory limit sourced: no reduction is stated")
     click.echo(f"\n{len(catalog.departments)} departments, {len(catalog.items)} items "
                f"({len(orphan_items(catalog))} in no bundle), {len(catalog.bundles)} bundles; "
-               f"committed limits {overall_reduction(figures):.1%} below the items' statutory "
-               f"limits one after another; {exempt} of {after} merged materials "
+               f"{saving}; {exempt} of {after} merged materials "
                f"({exempt / after if after else 0:.0%}) replaced by electronic certificates")
 
 

@@ -15,8 +15,8 @@ class BundleFigures:
     name: str
     items: int
     departments: int
-    # The items' statutory limits one after another (working days); None where an item has
-    # none (a service commitment): there is no sourced figure to compare against.
+    # The items' statutory limits one after another (working days); None unless every item has
+    # one whose basis is known: only a sourced figure is compared against.
     standalone: float | None
     critical_path: float | None  # the longest prerequisite chain of statutory limits
     committed: int  # the bundle's public promise
@@ -40,7 +40,8 @@ def bundle_figures(catalog: Catalog) -> list[BundleFigures]:
         figures.append(BundleFigures(
             code=code, name=bundle.name, items=len(bundle.items),
             departments=len({item.department.code for item in bundle.items}),
-            standalone=bundle.standalone_limit(),
+            standalone=(bundle.standalone_limit()
+                        if all(item.basis for item in bundle.items) else None),
             critical_path=(None if bundle.derived_statutory_limit() is None
                            else bundle.critical_path("statutory")),
             committed=bundle.limits.committed,
@@ -51,12 +52,12 @@ def bundle_figures(catalog: Catalog) -> list[BundleFigures]:
     return figures
 
 
-def overall_reduction(figures: list[BundleFigures]) -> float:
+def overall_reduction(figures: list[BundleFigures]) -> float | None:
     """1 − the bundles' committed limits over their items' standalone limits, over the bundles
-    whose every item has a statutory limit."""
+    whose every item has a statutory limit with a known basis; None where there is none."""
     sourced = [each for each in figures if each.sourced]
     standalone = sum(each.standalone for each in sourced)
-    return 1 - sum(each.committed for each in sourced) / standalone if standalone else 0.0
+    return 1 - sum(each.committed for each in sourced) / standalone if standalone else None
 
 
 def orphan_items(catalog: Catalog) -> list[str]:
