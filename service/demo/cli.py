@@ -22,6 +22,8 @@ CLERK, REVIEWER = "window", "reviewer"
 
 # (bundle, materials left out, then the triggers fired: (trigger, item, reason, data, actor));
 # an approval without data gets the sample opinion and result (samples.approval_for).
+# EVERY_ITEM_APPROVED: each item reviewed and approved, in the order the bundle runs them.
+EVERY_ITEM_APPROVED = (Trigger.APPROVE, "*", None, {}, REVIEWER)
 SCENARIOS = {
     "accepted, first item open, the rest waiting on it": ("newborn", [], [
         (Trigger.ACCEPT, None, None, {}, CLERK)]),
@@ -39,18 +41,9 @@ SCENARIOS = {
         (Trigger.APPROVE, "business_establishment", None, {}, REVIEWER),
         (Trigger.START_REVIEW, "fire_safety_inspection", None, {}, REVIEWER)]),
     "concluded, approved, waiting for delivery": ("company_closure", [], [
-        (Trigger.ACCEPT, None, None, {}, CLERK)] + [
-        step for item in ("tax_deregistration", "company_deregistration",
-                          "social_insurance_deregistration", "customs_record_cancellation",
-                          "seal_deregistration", "bank_account_closure")
-        for step in ((Trigger.START_REVIEW, item, None, {}, REVIEWER),
-                     (Trigger.APPROVE, item, None, {}, REVIEWER))]),
-    "delivered": ("newborn", [], [(Trigger.ACCEPT, None, None, {}, CLERK)] + [
-        step for item in ("birth_medical_certificate", "birth_registration",
-                          "newborn_medical_insurance", "social_security_card",
-                          "vaccination_certificate")
-        for step in ((Trigger.START_REVIEW, item, None, {}, REVIEWER),
-                     (Trigger.APPROVE, item, None, {}, REVIEWER))] + [
+        (Trigger.ACCEPT, None, None, {}, CLERK), EVERY_ITEM_APPROVED]),
+    "delivered": ("newborn", [], [
+        (Trigger.ACCEPT, None, None, {}, CLERK), EVERY_ITEM_APPROVED,
         (Trigger.DELIVER, None, None, {"method": "post", "tracking_number": "SF1234567890123"},
          CLERK)]),
 }
@@ -89,9 +82,20 @@ def seed(history_days, random_seed):
             contact_phone="13800138000", form=answers_for(bundle),
             materials=[code for code in bundle.material_codes if code not in left_out],
             delivery_method="window", actor=accounts[CLERK])
-        for trigger, item, reason, data, actor in steps:
+        for trigger, item, reason, data, actor in _expanded(steps, bundle):
             if trigger == Trigger.APPROVE and not data:
                 data = approval_for(bundle, item, serial)
             operations.fire(application.number, trigger, item, reason, data, accounts[actor])
         click.echo(f"{application.number}  query code {query_code}  {bundle.name}: {label}")
     db.session.commit()
+
+
+def _expanded(steps: list, bundle) -> list:
+    expanded = []
+    for step in steps:
+        if step is EVERY_ITEM_APPROVED:
+            expanded += [(trigger, item, None, {}, REVIEWER) for item in bundle.execution_order()
+                         for trigger in (Trigger.START_REVIEW, Trigger.APPROVE)]
+        else:
+            expanded.append(step)
+    return expanded
