@@ -80,6 +80,7 @@ class Category(StrEnum):
     RETIREMENT = "retirement"
     OLD_AGE = "old_age"
     DEATH = "death"
+    TRAVEL = "travel"  # 出行: a car, a licence (国办发〔2025〕24号 names it among life stages)
     # Business stages (企业全生命周期)
     OPENING = "opening"
     OPERATING = "operating"

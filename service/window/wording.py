@@ -31,6 +31,7 @@ LIFE_EVENTS = {
     Category.RETIREMENT: _l("退休"),
     Category.OLD_AGE: _l("养老"),
     Category.DEATH: _l("身后事"),
+    Category.TRAVEL: _l("出行"),
 }
 BUSINESS_STAGES = {
     Category.OPENING: _l("开办"),

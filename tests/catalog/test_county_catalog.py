@@ -32,7 +32,7 @@ def test_the_catalog_stays_near_the_countys_counts(county_catalog):
     # national items added keep the catalog near it.
     assert 34 <= len(county_catalog.departments) <= 42
     assert 235 <= len(county_catalog.items) <= 270
-    assert 34 <= len(county_catalog.bundles) <= 40
+    assert 34 <= len(county_catalog.bundles) <= 42
 
 
 def test_every_item_belongs_to_a_bundle(county_catalog):
@@ -57,7 +57,9 @@ def test_every_bundles_statutory_limit_is_derived_from_its_items(county_catalog)
     for code, snapshot in county_catalog.bundles.items():
         bundle = Bundle.from_snapshot(snapshot, "")
         assert snapshot["limits"]["statutory"] == bundle.derived_statutory_limit(), code
-        assert snapshot["limits"]["statutory"] >= math.ceil(bundle.critical_path("committed"))
+        if snapshot["limits"]["statutory"] is not None:  # None: service commitments alone
+            assert snapshot["limits"]["statutory"] >= math.ceil(
+                bundle.critical_path("committed"))
 
 
 def test_every_department_has_a_level_and_every_bundle_a_category(county_catalog):

@@ -358,7 +358,7 @@ def test_every_problem_is_reported_at_once(tmp_path, files):
         ("bundles/x.yaml", lambda f: f["bundles/x.yaml"]["bundles"][0].update(
             categories=["birth", "party"]), "bundles[0].categories[1]",
          "Must be one of: birth, schooling, work, marriage, housing, health, disability, "
-         "social_security, military_service, retirement, old_age, death, opening, operating, "
+         "social_security, military_service, retirement, old_age, death, travel, opening, operating, "
          "constructing, changing, closing."),
     ],
 )
