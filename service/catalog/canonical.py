@@ -83,6 +83,8 @@ def bundle_entry(data: dict) -> dict:
         entry["description"] = data["description"]
     entry["audience"] = data["audience"]
     entry["categories"] = list(data["categories"])
+    if data.get("origin", "county") != "county":
+        entry["origin"] = data["origin"]
     entry["limits"] = {"committed": data["limits"]["committed"], "unit": data["limits"]["unit"]}
     entry["items"] = []
     for member in data["items"]:

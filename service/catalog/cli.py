@@ -9,6 +9,7 @@ from ..core.tables import render_table
 from . import operations
 from .canonical import documents, dump, header
 from .definitions import CatalogInvalid, load_catalog
+from .describe import describe, write_below_marker
 from .figures import bundle_figures, orphan_items, overall_reduction
 from .smells import smells
 from .store import stored_catalog
@@ -152,3 +153,19 @@ def stats():
 def _days(days: float | None) -> str:
     """Whole days, or a dash where there is no statutory limit to count."""
     return "—" if days is None else f"{days:.0f}"
+
+
+@catalog_cli.command("describe")
+@click.option("--write", "document", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Replace the generated part of this document (e.g. "
+                                 "docs/CATALOG.md) instead of printing it.")
+def describe_catalog(document: Path | None):
+    """Describe the catalog in workflows/ for a reader: its figures, what the check warns of,
+    every bundle with its items, bodies and limits with their basis, and the bodies."""
+    described = describe(_load_or_exit(current_app.config["WORKFLOWS_DIR"]))
+    if document is None:
+        click.echo(described, nl=False)
+        return
+    existing = document.read_text(encoding="utf-8") if document.exists() else ""
+    document.write_text(write_below_marker(existing, described), encoding="utf-8")
+    click.echo(f"wrote {document}")

@@ -257,6 +257,7 @@ def _resolve_bundle(entry: _Entry, entries: dict, broken: set[str],
         "description": bundle["description"],
         "audience": bundle["audience"],
         "categories": bundle["categories"],
+        "origin": bundle["origin"],
         "limits": {"statutory": None, **bundle["limits"]},  # derived below
         "items": [
             {

@@ -31,6 +31,7 @@ NOTE = validate.And(validate.Length(min=1, max=500), NO_NUL)
 NAME = validate.And(validate.Length(min=1, max=NAME_LENGTH), NO_NUL)
 UNITS = tuple(unit.value for unit in Unit)
 AUDIENCES = tuple(kind.value for kind in ApplicantKind)
+ORIGINS = ("national", "county")
 MAX_DAYS = 3650  # ten years: no limit in the catalog comes near
 
 
@@ -184,6 +185,9 @@ class BundleSchema(_Strict):
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     categories = fields.List(fields.String(validate=_one_of(Category)), required=True,
                              validate=validate.Length(min=1))
+    # national: one of the State Council's key items (国发〔2024〕3号 and the batches since);
+    # county: the county's own bundle.
+    origin = fields.String(load_default="county", validate=validate.OneOf(ORIGINS))
     limits = fields.Nested(BundleLimitsSchema, required=True)
     items = fields.List(fields.Nested(BundleItemSchema), required=True,
                         validate=validate.Length(min=1))

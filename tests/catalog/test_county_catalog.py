@@ -10,6 +10,7 @@ import math
 import pytest
 
 from service.catalog.definitions import load_catalog
+from service.catalog.describe import MARKER, describe
 from service.catalog.figures import bundle_figures, orphan_items, overall_reduction
 from service.catalog.operations import publish
 from service.core.database import db
@@ -137,3 +138,22 @@ def test_every_bundle_runs_from_creation_to_delivery(app, county_catalog, passwo
     assert (body["state"], body["outcome"]) == ("concluded", "approved")
     assert {item["state"] for item in body["items"]} == {"approved"}
     assert fire(client, number, "deliver")["state"] == "delivered"
+
+
+def test_docs_catalog_describes_the_shipped_catalog(county_catalog):
+    """docs/CATALOG.md's second half is `flask catalog describe --write docs/CATALOG.md`."""
+    document = (COUNTY_WORKFLOWS.parent / "docs" / "CATALOG.md").read_text(encoding="utf-8")
+    assert MARKER in document, "run: flask catalog describe --write docs/CATALOG.md"
+    assert document.split(MARKER)[1] == describe(county_catalog).split(MARKER)[1], (
+        "docs/CATALOG.md is behind workflows/: flask catalog describe --write docs/CATALOG.md")
+
+
+def test_describe_writes_below_its_marker_and_keeps_what_is_above(runner, county_workflows,
+                                                                  tmp_path):
+    document = tmp_path / "CATALOG.md"
+    document.write_text(f"# Notes\n\nkept\n\n{MARKER}\n\nstale text\n", encoding="utf-8")
+    result = runner.invoke(args=["catalog", "describe", "--write", str(document)])
+    assert result.exit_code == 0, result.output
+    text = document.read_text(encoding="utf-8")
+    assert text.startswith("# Notes\n\nkept\n\n" + MARKER) and "stale text" not in text
+    assert "### 新生儿出生“一件事” (`newborn`, national)" in text

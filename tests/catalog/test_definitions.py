@@ -358,8 +358,8 @@ def test_every_problem_is_reported_at_once(tmp_path, files):
         ("bundles/x.yaml", lambda f: f["bundles/x.yaml"]["bundles"][0].update(
             categories=["birth", "party"]), "bundles[0].categories[1]",
          "Must be one of: birth, schooling, work, marriage, housing, health, disability, "
-         "social_security, military_service, retirement, old_age, death, travel, opening, operating, "
-         "constructing, changing, closing."),
+         "social_security, military_service, retirement, old_age, death, travel, opening, "
+         "operating, constructing, changing, closing."),
     ],
 )
 def test_new_terms_are_checked_each_problem_named_by_file_and_path(tmp_path, files, name,
