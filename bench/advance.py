@@ -138,7 +138,7 @@ class Stack:
             self.headers = {
                 role: {"Authorization": "Bearer " + issue_token(create_user(
                     username=role, display_name=role, password="bench-password-1",
-                    role=Role(role), departments=departments), "bench")[1]}
+                    role=Role(role), departments=departments, by_user_id=None), "bench")[1]}
                 for role, departments in (("clerk", []), ("supervisor", list(catalog.departments)))
             }
             db.session.commit()

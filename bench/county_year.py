@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, partial
+from types import SimpleNamespace
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -41,6 +42,8 @@ from werkzeug.security import generate_password_hash
 
 from service.access.operations import create_user
 from service.access.roles import Role
+from service.applications.events import event_fields
+from service.audit.chain import seal
 from service.catalog.definitions import load_catalog
 from service.catalog.operations import list_bundles, machine_for, publish
 from service.core.config import DEFAULT_REMEDIES, PROJECT_ROOT
@@ -105,13 +108,14 @@ APPLICATION_COLUMNS = (
     "materials_handed_in", "materials_missing", "delivery_method", "tracking_number",
     "query_code_hash", "created_at", "updated_at", "accepted_on", "correction_notice_late",
     "committed_due", "statutory_due", "yellow_on", "due_provisional", "predicted_on",
-    "paused_days", "concluded_at", "lock_version")
+    "paused_days", "concluded_at", "lock_version", "chain_seq", "chain_head")
 ITEM_COLUMNS = (
     "id", "application_id", "item_code", "department_code", "position", "state", "opened_at",
     "decided_at", "reason", "clock_started_on", "committed_due", "statutory_due", "yellow_on",
     "due_provisional", "paused_days", "extension_days", "warned_level")
 EVENT_COLUMNS = ("id", "application_id", "item_code", "trigger", "from_state", "to_state",
-                 "actor_kind", "actor_user_id", "reason", "data", "created_at")
+                 "actor_kind", "actor_user_id", "reason", "data", "created_at", "seq",
+                 "chain_hash")
 
 
 def days(count: float) -> timedelta:
@@ -384,8 +388,10 @@ class Rows:
     """Plans as rows of ``applications``, ``application_items`` and ``events``, numbered as the
     database numbers them: ids from 1, application numbers by day of receipt."""
 
-    def __init__(self, versions: dict[str, int], yellow_share: float, now: datetime):
+    def __init__(self, versions: dict[str, int], yellow_share: float, now: datetime,
+                 audit_key: bytes):
         self.versions = versions
+        self.audit_key = audit_key  # each application's events are chained as record() does
         calendar = calendar_around(local_date(now))
         # A few hundred distinct (start, limits) pairs over a year: computed once each.
         self.deadlines = cache(partial(deadlines, calendar, yellow_share=yellow_share))
@@ -406,12 +412,19 @@ class Rows:
         number = f"{day:%Y%m%d}{self.received_per_day[day]:06d}"
         accepted_on = concluded_at = None
         item_events: dict[str, list[tuple[PlannedEvent, datetime]]] = defaultdict(list)
-        for each in plan.events:
+        head = None
+        for seq, each in enumerate(plan.events, 1):
             at = plan.received + each.after
             self.added["events"] += 1
+            head = seal(self.audit_key, head, event_fields(SimpleNamespace(
+                application_id=application_id, seq=seq, trigger=each.trigger,
+                item_code=each.item, from_state=each.from_state, to_state=each.to_state,
+                actor_kind=each.actor.kind, actor_user_id=each.actor.user_id,
+                reason=each.reason, data=json.loads(each.data), created_at=at)))
             self.events.append((
                 self.added["events"], application_id, each.item, each.trigger, each.from_state,
-                each.to_state, each.actor.kind, each.actor.user_id, each.reason, each.data, at))
+                each.to_state, each.actor.kind, each.actor.user_id, each.reason, each.data, at,
+                seq, head))
             if each.item is not None:
                 item_events[each.item].append((each, at))
             elif each.trigger == Trigger.ACCEPT:
@@ -436,7 +449,8 @@ class Rows:
             self.forms[bundle.code], json.dumps(materials), json.dumps(list(plan.missing)),
             plan.delivery_method, f"SF{application_id:013d}" if delivered_by_post else None,
             self.query_code_hash, plan.received, plan.received + plan.events[-1].after,
-            accepted_on, False, *clock_columns(clock), None, 0, concluded_at, 1))
+            accepted_on, False, *clock_columns(clock), None, 0, concluded_at, 1,
+            len(plan.events), head))
         return number
 
     def _add_item(self, application_id: int, position: int, item: Item,
@@ -500,7 +514,7 @@ class Seeded:
 def hire_staff(departments: list[str]) -> Staff:
     def hire(username: str, name: str, role: Role, works_for: list[str] | None = None) -> int:
         return create_user(username=username, display_name=name, password=PASSWORD, role=role,
-                           departments=works_for or []).id
+                           departments=works_for or [], by_user_id=None).id
 
     return Staff(
         clerks=tuple(hire(f"clerk{n}" if n else "clerk", f"窗口{n + 1}号", Role.CLERK)
@@ -672,7 +686,7 @@ def build(app: Flask, url: str, applications: int, random_seed: int) -> Seeded:
         year = CountyYear(random.Random(random_seed), [bundle for bundle, _ in published], team,
                           app.config["CORRECTION_DAYS"], now, applications)
         rows = Rows({bundle.code: version_id for bundle, version_id in published},
-                    app.config["WARNING_YELLOW_SHARE"], now)
+                    app.config["WARNING_YELLOW_SHARE"], now, app.config["AUDIT_KEY"].encode())
         return seed(url, year, rows)
 
 

@@ -94,9 +94,9 @@ def staff_department(app, url: str, random_seed: int) -> Department:
             " LIMIT 1", (working,)).fetchone()
     with app.app_context():
         reviewer = create_user(username=REVIEWER, display_name="科室审批员", password=PASSWORD,
-                               role=Role.REVIEWER, departments=[code]).id
+                               role=Role.REVIEWER, departments=[code], by_user_id=None).id
         create_user(username=SUPERVISOR, display_name="科室负责人", password=PASSWORD,
-                    role=Role.SUPERVISOR, departments=[code])
+                    role=Role.SUPERVISOR, departments=[code], by_user_id=None)
         db.session.commit()
         db.engine.dispose()
 

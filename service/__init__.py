@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from .core.config import (
+    DEVELOPMENT_AUDIT_KEY,
     DEVELOPMENT_SECRET_KEY,
     MIN_SECRET_KEY_BYTES,
     PROJECT_ROOT,
@@ -16,8 +17,8 @@ from .core.config import (
 
 # Each feature registers its blueprints, commands and hooks itself; access comes first, so its
 # check runs before anything else a request triggers.
-FEATURES = ("access", "health", "catalog", "outbox", "applications", "deadlines", "stats",
-            "portal", "staff", "window", "review", "admin", "demo")
+FEATURES = ("access", "audit", "health", "catalog", "outbox", "applications", "deadlines",
+            "stats", "portal", "staff", "window", "review", "admin", "demo")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,10 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(ProductionConfig if production else Config)
     if test_config:
         app.config.update(test_config)
-    if production and (app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
-                       or len(str(app.config["SECRET_KEY"]).encode()) < MIN_SECRET_KEY_BYTES):
-        raise RuntimeError(f"set SECRET_KEY to {MIN_SECRET_KEY_BYTES} random bytes or more: "
-                           "the production configuration has no default")
+    if production:
+        _require_key(app, "SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+        _require_key(app, "AUDIT_KEY", DEVELOPMENT_AUDIT_KEY)
+        if app.config["AUDIT_KEY"] == app.config["SECRET_KEY"]:
+            raise RuntimeError("AUDIT_KEY must differ from SECRET_KEY: a leaked session key "
+                               "must not let anyone forge the history's chain")
     _configure_database_url(app)
     app.json.ensure_ascii = False  # Chinese stays readable in every response
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -56,6 +59,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     transaction.init_app(app, caller=requester)
     proxies.init_app(app)  # the client's address as the trusted proxies saw it
     return app
+
+
+def _require_key(app: Flask, name: str, development_default: str) -> None:
+    key = app.config[name]
+    if key == development_default or len(str(key).encode()) < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(f"set {name} to {MIN_SECRET_KEY_BYTES} random bytes or more: "
+                           "the production configuration has no default")
 
 
 def _configure_database_url(app: Flask) -> None:

@@ -86,9 +86,13 @@ TEST_WORKFLOWS = Path(__file__).resolve().parent / "workflows"
 COUNTY_WORKFLOWS = PROJECT_ROOT / "workflows"
 
 
+# Not the development default: apps made with ONETHING_ENV=production start with it.
+TEST_AUDIT_KEY = "an-audit-key-for-the-tests-of-32-bytes"
+
+
 def make_app(url: str, **config):
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                       "WORKFLOWS_DIR": TEST_WORKFLOWS, **config})
+                       "WORKFLOWS_DIR": TEST_WORKFLOWS, "AUDIT_KEY": TEST_AUDIT_KEY, **config})
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

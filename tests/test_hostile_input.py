@@ -483,7 +483,8 @@ def test_production_refuses_a_secret_key_shorter_than_32_bytes(monkeypatch, tmp_
     from service import create_app
 
     monkeypatch.setenv("ONETHING_ENV", "production")
-    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+              "AUDIT_KEY": "a" * 32}
     for short in ("x", "k" * 31, "密" * 10):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
             create_app({**config, "SECRET_KEY": short})

@@ -93,7 +93,8 @@ def list_users():
 @users_blp.response(201, UserSchema)
 def create_user(payload):
     """Create a staff account; reviewers and supervisors name their departments."""
-    return operations.create_user(role=Role(payload.pop("role")), **payload)
+    return operations.create_user(role=Role(payload.pop("role")), **payload,
+                                  by_user_id=current_user.id)
 
 
 @users_blp.route("/<int:user_id>")
@@ -116,9 +117,10 @@ def update_user(payload, user_id):
             operations.update_user(
                 user, display_name=payload.get("display_name", user.display_name), role=role,
                 departments=payload.get("departments", sorted(user.department_codes)
-                                        if role in DEPARTMENT_ROLES else []))
+                                        if role in DEPARTMENT_ROLES else []),
+                by_user_id=current_user.id)
         if "active" in payload:
-            operations.set_active(user, payload["active"])
+            operations.set_active(user, payload["active"], by_user_id=current_user.id)
     except operations.LastAdministrator as refused:
         abort(409, message=f"{refused}: make another administrator first")
     return user
@@ -128,7 +130,8 @@ def update_user(payload, user_id):
 @users_blp.response(201, NewPasswordSchema)
 def reset_password(user_id):
     """A new random password for the account, returned this once."""
-    return {"password": operations.reset_password(_user_or_404(user_id))}
+    return {"password": operations.reset_password(_user_or_404(user_id),
+                                                  by_user_id=current_user.id)}
 
 
 @tokens_blp.route("")
@@ -152,5 +155,5 @@ def create_token(payload):
 @tokens_blp.response(204)
 def revoke_token(token_id):
     """Revoke one of your tokens: it stops working at once."""
-    if operations.revoke_token(current_user, token_id) is None:
+    if operations.revoke_token(current_user, token_id, by_user_id=current_user.id) is None:
         abort(404, message=f"no token {token_id} of yours")

@@ -15,7 +15,7 @@ users_cli = AppGroup("users", help="Staff accounts and their API tokens.")
 
 def _create(**fields) -> User:
     try:
-        return operations.create_user(**fields)
+        return operations.create_user(**fields, by_user_id=None)  # on the server's shell
     except ValidationError as error:
         for path, message in flatten_messages(error.messages):
             click.echo(f"error: {path}: {message}", err=True)

@@ -38,6 +38,7 @@ def ensure_demo_users() -> dict[str, User]:
             user = operations.create_user(
                 username=username, display_name=display_name, password=demo_password(username),
                 role=role,
-                departments=every_department if departments == "*" else (departments or []))
+                departments=every_department if departments == "*" else (departments or []),
+                by_user_id=None)
         accounts[username] = user
     return accounts

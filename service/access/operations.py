@@ -1,4 +1,6 @@
-"""Users and their API tokens. Only flushes; the caller commits."""
+"""Users and their API tokens. Only flushes; the caller commits. Every change to an account is
+recorded as an administrative act (``by_user_id``: who made it; None for a command run on the
+server)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..audit.acts import Action, record_act
 from ..catalog.models import Department
 from ..core.database import db, utcnow
 from .models import ApiToken, User, UserDepartment
@@ -23,7 +26,7 @@ _UNUSABLE = generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD
 
 
 def create_user(*, username: str, display_name: str, password: str, role: Role,
-                departments: list[str] = ()) -> User:
+                departments: list[str] = (), by_user_id: int | None) -> User:
     """Raises ValidationError keyed by the offending field."""
     errors: dict = {}
     if username_problems(username):
@@ -40,6 +43,9 @@ def create_user(*, username: str, display_name: str, password: str, role: Role,
                 departments=[UserDepartment(department_code=code) for code in departments])
     db.session.add(user)
     db.session.flush()
+    record_act(Action.USER_CREATED, username, {
+        "display_name": display_name, "role": Role(role).value,
+        "departments": sorted(departments)}, user_id=by_user_id)
     return user
 
 
@@ -56,8 +62,8 @@ def _department_problems(role: Role, departments) -> dict:
     return {}
 
 
-def update_user(user: User, *, display_name: str, role: Role,
-                departments: list[str] = ()) -> User:
+def update_user(user: User, *, display_name: str, role: Role, departments: list[str] = (),
+                by_user_id: int | None) -> User:
     """Change an account's name, role and departments.
 
     Raises:
@@ -71,23 +77,32 @@ def update_user(user: User, *, display_name: str, role: Role,
         raise ValidationError(errors)
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active:
         _keep_an_administrator(user)
-    user.display_name, user.role = display_name.strip(), role
     wanted = set(departments)
+    before = {"display_name": user.display_name, "role": Role(user.role).value,
+              "departments": sorted(user.department_codes)}
+    after = {"display_name": display_name.strip(), "role": Role(role).value,
+             "departments": sorted(wanted)}
+    user.display_name, user.role = display_name.strip(), role
     user.departments = ([link for link in user.departments if link.department_code in wanted]
                         + [UserDepartment(department_code=code)
                            for code in sorted(wanted - user.department_codes)])
     db.session.flush()
+    changes = {name: {"from": before[name], "to": after[name]} for name in before
+               if before[name] != after[name]}
+    if changes:
+        record_act(Action.USER_UPDATED, user.username, changes, user_id=by_user_id)
     return user
 
 
 TEMPORARY_PASSWORD_BYTES = 9  # 12 characters of base64: read out over the phone, then changed
 
 
-def reset_password(user: User) -> str:
+def reset_password(user: User, *, by_user_id: int | None) -> str:
     """A new random password for ``user``, returned once for the administrator to hand over."""
     password = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     db.session.flush()
+    record_act(Action.PASSWORD_RESET, user.username, user_id=by_user_id)
     return password
 
 
@@ -95,13 +110,16 @@ class LastAdministrator(Exception):
     """Nobody would be left to manage the accounts."""
 
 
-def set_active(user: User, active: bool) -> User:
+def set_active(user: User, active: bool, *, by_user_id: int | None) -> User:
     """Deactivate or reactivate an account; raises LastAdministrator rather than deactivate the
     last active administrator."""
     if not active and user.role == Role.ADMIN:
         _keep_an_administrator(user)
-    user.active = active
-    db.session.flush()
+    if user.active != active:
+        user.active = active
+        db.session.flush()
+        record_act(Action.USER_ACTIVATED if active else Action.USER_DEACTIVATED, user.username,
+                   user_id=by_user_id)
     return user
 
 
@@ -152,12 +170,16 @@ def tokens_of(user: User) -> list[ApiToken]:
                                    .order_by(ApiToken.id)))
 
 
-def revoke_token(user: User, token_id: int, now: datetime | None = None) -> ApiToken | None:
+def revoke_token(user: User, token_id: int, now: datetime | None = None, *,
+                 by_user_id: int | None) -> ApiToken | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id,
                                                      ApiToken.user_id == user.id))
     if token is not None and token.revoked_at is None:
         token.revoked_at = now or utcnow()
         db.session.flush()
+        record_act(Action.TOKEN_REVOKED, user.username, {
+            "token": token.id, "name": token.name, "prefix": token.prefix},
+            user_id=by_user_id, at=token.revoked_at)
     return token
 
 

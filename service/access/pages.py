@@ -89,6 +89,7 @@ def create_token():
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_token(token_id):
-    if EmptyForm().validate_on_submit() and operations.revoke_token(current_user, token_id):
+    if EmptyForm().validate_on_submit() and operations.revoke_token(
+            current_user, token_id, by_user_id=current_user.id):
         flash("已撤销 / Revoked")
     return redirect(url_for("pages.account"))

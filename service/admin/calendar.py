@@ -7,6 +7,7 @@ from __future__ import annotations
 import yaml
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..core.database import db, utcnow
@@ -41,7 +42,8 @@ def calendar_year(year):
     if request.method == "POST":
         schedule, problems = _read(text, year)
         if schedule is not None:
-            moved = publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"])
+            moved = publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"],
+                                 user_id=current_user.id)
             if request.form.get("action") == "publish":
                 flash(_("%(year)d年的日历已发布；%(n)d件申请的期限随之重算", year=year, n=moved))
                 return redirect(url_for(".calendar_year", year=year))

@@ -97,7 +97,8 @@ def draft_preview(code):
 def publish_draft_page(code):
     draft = find_draft(code)
     try:
-        version = publish_draft(draft, request.form.get("revision", type=int) or 0)
+        version = publish_draft(draft, request.form.get("revision", type=int) or 0,
+                                current_user.id)
     except DraftRefused as refused:
         flash(_("未发布：%(reason)s", reason=_refusal(refused)), "error")
         return redirect(url_for(".draft_preview", code=code))
@@ -111,7 +112,7 @@ def publish_draft_page(code):
 def discard_draft_page(code):
     draft = find_draft(code)
     try:
-        discard_draft(draft, request.form.get("revision", type=int) or 0)
+        discard_draft(draft, request.form.get("revision", type=int) or 0, current_user.id)
     except DraftChanged as changed:
         flash(_("未放弃：%(reason)s", reason=_refusal(changed)), "error")
         return redirect(url_for(".draft", code=code))

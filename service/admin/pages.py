@@ -4,6 +4,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
@@ -61,7 +62,7 @@ def users():
                 username=form.get("username", "").strip(),
                 display_name=form.get("display_name", "").strip(),
                 password=form.get("password", ""), role=_role(form.get("role")),
-                departments=form.getlist("departments"))
+                departments=form.getlist("departments"), by_user_id=current_user.id)
             flash(_("已创建账号 %(username)s", username=user.username))
             return redirect(url_for(".user", user_id=user.id))
         except ValidationError as invalid:
@@ -80,7 +81,8 @@ def user(user_id):
         try:
             operations.update_user(account, display_name=request.form.get("display_name", ""),
                                    role=_role(request.form.get("role")),
-                                   departments=request.form.getlist("departments"))
+                                   departments=request.form.getlist("departments"),
+                                   by_user_id=current_user.id)
             flash(_("已保存"))
             return redirect(url_for(".user", user_id=user_id))
         except ValidationError as invalid:
@@ -93,16 +95,17 @@ def user(user_id):
             errors = {"role": _l("这是最后一位在用的管理员：请先设另一位管理员")}
     elif action in ("deactivate", "activate"):
         try:
-            operations.set_active(account, action == "activate")
+            operations.set_active(account, action == "activate", by_user_id=current_user.id)
             flash(_("已停用") if action == "deactivate" else _("已启用"))
         except operations.LastAdministrator:
             db.session.rollback()
             flash(_("这是最后一位在用的管理员：请先设另一位管理员"), "error")
         return redirect(url_for(".user", user_id=user_id))
     elif action == "password":
-        new_password = operations.reset_password(account)
+        new_password = operations.reset_password(account, by_user_id=current_user.id)
     elif action == "revoke":
-        operations.revoke_token(account, request.form.get("token", type=int) or 0)
+        operations.revoke_token(account, request.form.get("token", type=int) or 0,
+                                by_user_id=current_user.id)
         flash(_("已撤销令牌"))
         return redirect(url_for(".user", user_id=user_id))
     elif action is not None:
@@ -133,7 +136,7 @@ def bundle(code):
 def retire(code):
     """Retire a bundle (no new applications; running ones finish), or open it again."""
     retired = request.form.get("retired") == "yes"
-    set_retired(code, retired)
+    set_retired(code, retired, current_user.id)
     flash(_("已停办：不再受理新申请，办理中的申请照常办结") if retired else _("已恢复受理"))
     return redirect(url_for(".bundle", code=code))
 

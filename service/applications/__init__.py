@@ -3,8 +3,9 @@
 
 def init_app(app, api) -> None:
     from . import api as applications_api
-    from . import cli, drafts_api
+    from . import chains, cli, drafts_api
 
     api.register_blueprint(applications_api.blp)
     api.register_blueprint(drafts_api.blp)
     app.cli.add_command(cli.drafts_cli)
+    app.extensions["audit_event_chains"] = chains.EventChains()  # what flask audit reads

@@ -84,6 +84,10 @@ class Application(db.Model):
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped by every write: a writer that read an older version fails instead of winning.
     lock_version: Mapped[int] = mapped_column(Integer)
+    # The head of its events' chain (service/audit): the newest event's number and hash, kept
+    # here so that recording an event reads nothing more than the row its step updates anyway.
+    chain_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    chain_head: Mapped[str | None] = mapped_column(String(64))
 
     bundle_version: Mapped[BundleVersion] = relationship(lazy="joined", innerjoin=True)
     items: Mapped[list["ApplicationItem"]] = relationship(
@@ -151,10 +155,14 @@ class Event(db.Model):
         CheckConstraint("(actor_kind = 'staff') = (actor_user_id IS NOT NULL)", name="actor"),
         # A clerk's recent work: their latest events first.
         Index("ix_events_actor_user_id_id", "actor_user_id", "id"),
+        # An application's events are numbered 1…n: two writers cannot both add the next one.
+        # Its index serves every look-up of an application's events.
+        UniqueConstraint("application_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    seq: Mapped[int] = mapped_column(Integer)
     item_code: Mapped[str | None] = mapped_column(String(64))
     trigger: Mapped[EventKind] = mapped_column(enum_text(EventKind, 40, "trigger"))
     from_state: Mapped[str | None] = mapped_column(String(20))
@@ -164,6 +172,8 @@ class Event(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # HMAC of the event's content and its predecessor's chain_hash (events.event_fields).
+    chain_hash: Mapped[str] = mapped_column(String(64))
 
     application: Mapped[Application] = relationship(lazy="raise")
     actor_user: Mapped[User | None] = relationship(lazy="joined")

@@ -1,4 +1,5 @@
 from flask import Response
+from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -202,7 +203,7 @@ class DiffQuerySchema(Schema):
 @blp.response(200, RetiredOutSchema)
 def put_retired(payload, code):
     """Retire a bundle or open it again (administrators)."""
-    return operations.set_retired(code, payload["retired"])
+    return operations.set_retired(code, payload["retired"], current_user.id)
 
 
 @blp.route("/<code>/diff")

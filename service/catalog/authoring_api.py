@@ -229,7 +229,7 @@ def put_draft(payload, code):
 def delete_draft(query, code):
     """Discard the draft; the published versions stay as they are."""
     try:
-        drafts.discard_draft(find_draft(code), query["revision"])
+        drafts.discard_draft(find_draft(code), query["revision"], current_user.id)
     except DraftChanged as changed:
         return _changed_concurrently(changed)
     return None
@@ -249,7 +249,7 @@ def publish_draft(payload, code):
     is gone. New applications use the new version; running ones stay on theirs."""
     draft = find_draft(code)
     try:
-        version = drafts.publish_draft(draft, payload["revision"])
+        version = drafts.publish_draft(draft, payload["revision"], current_user.id)
     except DraftChanged as changed:
         return _changed_concurrently(changed)
     except NothingToPublish:

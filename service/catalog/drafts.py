@@ -5,6 +5,7 @@ as an immutable version only when nothing is wrong. Only flushes; the caller com
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..audit.acts import Action, record_act
 from ..core.database import db
 from ..core.problems import Missing
 from .canonical import bundle_entry, bundle_file, dump
@@ -107,6 +109,8 @@ def _new_draft(code: str, user_id: int | None, name: str, prompted_by: str | Non
             db.session.add(draft)
     except IntegrityError:
         return None
+    record_act(Action.DRAFT_STARTED, code, {"from_version": latest and latest.version,
+                                            "prompted_by": prompted_by}, user_id=user_id)
     return draft
 
 
@@ -118,12 +122,22 @@ def save_draft(draft: BundleDraft, text: str, revision: int, user_id: int | None
     draft.text = text
     draft.updated_by_id = user_id
     db.session.flush()
+    record_act(Action.DRAFT_SAVED, draft.bundle_code, {"revision": draft.revision,
+                                                       **_text_digest(text)}, user_id=user_id)
 
 
-def discard_draft(draft: BundleDraft, revision: int) -> None:
+def discard_draft(draft: BundleDraft, revision: int, user_id: int | None = None) -> None:
+    """Drop the draft (``user_id``: who; None for the system)."""
     _same_revision(draft, revision)
     db.session.delete(draft)
     db.session.flush()
+    record_act(Action.DRAFT_DISCARDED, draft.bundle_code,
+               {"revision": revision, **_text_digest(draft.text)}, user_id=user_id)
+
+
+def _text_digest(text: str) -> dict:
+    """What an act records of a draft's text: enough to tell two texts apart."""
+    return {"text_sha256": hashlib.sha256(text.encode()).hexdigest()}
 
 
 def check_draft(draft: BundleDraft) -> DraftCheck:
@@ -144,8 +158,10 @@ def check_draft(draft: BundleDraft) -> DraftCheck:
     return DraftCheck([], snapshot, digest, latest is not None and latest.digest == digest)
 
 
-def publish_draft(draft: BundleDraft, revision: int) -> BundleVersion:
-    """The draft's bundle as a new immutable version; the draft is gone.
+def publish_draft(draft: BundleDraft, revision: int, user_id: int | None = None
+                  ) -> BundleVersion:
+    """The draft's bundle as a new immutable version; the draft is gone. ``user_id``: who
+    publishes it (None for the system).
 
     Raises:
         DraftRefused: the draft has problems, says what the latest version says, or was saved
@@ -169,6 +185,10 @@ def publish_draft(draft: BundleDraft, revision: int) -> BundleVersion:
     db.session.add(version)
     db.session.delete(draft)
     db.session.flush()
+    record_act(Action.VERSION_PUBLISHED, code, {"version": version.version,
+                                                "digest": version.digest,
+                                                "source": VersionSource.BROWSER.value},
+               user_id=user_id)
     return version
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..audit.acts import Action, record_act
 from ..core.database import db
 from .canonical import documents
 from .definitions import Catalog, CatalogInvalid, Problem, read_catalog
@@ -55,11 +56,16 @@ def save_entry(section: str, data: dict, user_id: int | None, code: str | None =
         raise EntryInvalid([_within_entry(problem, section) for problem in invalid.problems]
                            ) from None
     loaded = getattr(catalog, section)[data["code"]]
-    store_entry(kind, loaded, db.session.get(kind.model, data["code"]),
-                source=VersionSource.BROWSER)
+    row = db.session.get(kind.model, data["code"])
+    was = dict(row.definition) if row is not None else {}
+    store_entry(kind, loaded, row, source=VersionSource.BROWSER)
     db.session.flush()
     changed = sorted(bundle for bundle, snapshot in catalog.bundles.items()
                      if Catalog.digest(snapshot) != Catalog.digest(before.bundles[bundle]))
+    record_act(Action.ENTRY_SAVED, f"{section}/{data['code']}", {
+        "created": row is None, "digest": kind.digest(loaded), "drafted": changed,
+        "changed": sorted(key for key in was.keys() | loaded.keys()
+                          if was.get(key) != loaded.get(key))}, user_id=user_id)
     for bundle in changed:
         start_draft(bundle, user_id, prompted_by=f"{section[:-1]}:{data['code']}")
     return EntrySaved(data["code"], changed)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..audit.acts import Action, record_act
 from ..core.database import db, utcnow
 from ..core.problems import Missing
 from ..engine.bundle import Bundle as BundleDefinition
@@ -66,6 +67,9 @@ def publish(catalog: Catalog, progress=None, force: bool = False) -> PublishRepo
             db.session.add(BundleVersion(bundle_code=code, version=bundle.latest_version,
                                          digest=digest, definition=snapshot,
                                          source=VersionSource.YAML))
+            record_act(Action.VERSION_PUBLISHED, code, {
+                "version": bundle.latest_version, "digest": digest,
+                "source": VersionSource.YAML.value, "forced": force}, user_id=None)
         if outcome != "refused":
             bundle.yaml_digest = yaml_digest
         if progress:
@@ -80,6 +84,7 @@ def _load_entries(kind: EntryKind, entries: dict[str, dict], force: bool,
     rows = {row.code: row for row in db.session.scalars(select(kind.model))}
     kept = {row.code: row.definition for row in rows.values()
             if row.source == VersionSource.BROWSER}
+    written = []
     for code, data in entries.items():
         row, digest = rows.get(code), kind.digest(data)
         if row is not None and row.yaml_digest == digest:
@@ -89,6 +94,10 @@ def _load_entries(kind: EntryKind, entries: dict[str, dict], force: bool,
             continue
         store_entry(kind, data, row, yaml_digest=digest, source=VersionSource.YAML)
         kept.pop(code, None)
+        written.append(code)
+    if written:  # one act for the section: a first load writes hundreds of entries
+        record_act(Action.ENTRIES_LOADED, kind.section, {"codes": sorted(written),
+                                                         "forced": force}, user_id=None)
     return kept
 
 
@@ -130,13 +139,18 @@ class BundleNotFound(Missing):
     what = "bundle"
 
 
-def set_retired(code: str, retired: bool, now: datetime | None = None) -> Bundle:
-    """Retire a bundle (no new applications; running ones finish) or open it again."""
+def set_retired(code: str, retired: bool, user_id: int | None,
+                now: datetime | None = None) -> Bundle:
+    """Retire a bundle (no new applications; running ones finish) or open it again; ``user_id``
+    is who does it (None for the system)."""
     bundle = db.session.get(Bundle, code)
     if bundle is None:
         raise BundleNotFound(code)
-    bundle.retired_at = (bundle.retired_at or now or utcnow()) if retired else None
-    db.session.flush()
+    if retired != (bundle.retired_at is not None):
+        bundle.retired_at = (now or utcnow()) if retired else None
+        db.session.flush()
+        record_act(Action.BUNDLE_RETIRED if retired else Action.BUNDLE_REOPENED, code,
+                   user_id=user_id, at=now)
     return bundle
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
 MIN_SECRET_KEY_BYTES = 32  # it signs sessions, citizens' tokens and receipt links
+DEVELOPMENT_AUDIT_KEY = "dev-only-audit-key-change-me"
 # 行政复议法 (2023) art. 20: sixty days; 行政诉讼法 art. 46: six months (docs/DOMAIN.md).
 DEFAULT_REMEDIES = ("如不服本决定，可以自知道该决定之日起六十日内依法申请行政复议，"
                     "或者自知道该决定之日起六个月内依法向人民法院提起行政诉讼。")
@@ -13,6 +14,10 @@ DEFAULT_REMEDIES = ("如不服本决定，可以自知道该决定之日起六�
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # The key of the history's chained hashes (service/audit): kept out of the database, so that
+    # whoever can write to it alone cannot forge a link. Chains made with one key verify with
+    # that key only: never change it once events are recorded.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY", DEVELOPMENT_AUDIT_KEY)
     # Set in create_app when DATABASE_URL is absent: an SQLite file in the instance folder.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     # A pooled connection the server closed (a restart, an idle timeout) is replaced, not used.

@@ -1,4 +1,5 @@
 from flask import current_app
+from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
@@ -67,5 +68,6 @@ def put_year(payload, year):
         abort(422, errors={"year": [f"the body is for {payload['year']}, the URL for {year}"]})
     document = YearScheduleSchema().dump(payload)
     schedule = schedule_from_document(document, source="admin")
-    publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"])
+    publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"],
+                 user_id=current_user.id)
     return _present(schedule)

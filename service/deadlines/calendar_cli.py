@@ -45,7 +45,8 @@ def import_year(file: Path):
         for path, message in flatten_messages(error.messages):
             click.echo(f"error: {file}: {path}: {message}", err=True)
         raise click.ClickException(f"{file}: not a valid year schedule") from None
-    moved = publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"])
+    moved = publish_year(schedule, utcnow(), current_app.config["WARNING_YELLOW_SHARE"],
+                         user_id=None)  # on the server's shell
     db.session.commit()
     click.echo(f"{schedule.year}: {len(schedule.holidays)} holidays, "
                f"{len(schedule.workdays)} make-up workdays stored; deadlines moved in "

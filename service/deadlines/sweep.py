@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import lazyload
 
 from ..applications import early_warnings
 from ..applications.models import Application, ApplicationItem
@@ -43,19 +44,24 @@ def sweep(now: datetime) -> SweepReport:
         and_(item.warned_level == Level.RED, item.statutory_due < today),
     )
     rows = db.session.execute(
-        select(item, Application.number, Application.bundle_code)
+        select(item, Application)
         .join(Application, Application.id == item.application_id)
         .where(item.state.in_(ITEM_RUNNING), item.yellow_on <= today, rising)
         .order_by(item.id)
-        # Another sweep running at the same moment takes the rows this one does not.
-        .with_for_update(of=item, skip_locked=True)
+        # The application too: its events' chain grows with the warning. Another sweep running
+        # at the same moment takes the rows this one does not, and an application a step holds
+        # is left for the next run (which is also why the sweep never waits, so never deadlocks
+        # with a step that holds the application and waits for its item).
+        .with_for_update(of=(item, Application), skip_locked=True)
+        .options(lazyload(Application.bundle_version), lazyload(Application.items))
+        .execution_options(populate_existing=True)
     ).all()
     report = SweepReport()
-    for row, number, bundle_code in rows:
+    for row, application in rows:
         level = level_on(row, today)
         if _RANK[level] <= _RANK[row.warned_level]:
             continue
         report.announced[level] += 1
-        early_warnings.announce(row, number, bundle_code, level, now)
+        early_warnings.announce(row, application.number, application.bundle_code, level, now)
     db.session.flush()
     return report

@@ -81,7 +81,8 @@ def status():
     form = RatingForm()
     if form.validate_on_submit():
         try:
-            rate(application, form.grade.data, form.comment.data)
+            # Locked, as for every write to its history: the rating is an event of it.
+            rate(applications.lock(application.number), form.grade.data, form.comment.data)
             return redirect(url_for("portal.status"))
         except RatingRefused as refused:
             form.grade.errors.append(str(refused))
