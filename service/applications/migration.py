@@ -23,6 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..audit.acts import Action, record_act
 from ..catalog.models import BundleVersion
 from ..catalog.operations import find_version, machine_for
 from ..core.database import db
@@ -192,6 +193,9 @@ def _move(application: Application, target: BundleVersion, verdict: Verdict, act
                   reason=f"v{current.version} → v{target.version}",
                   data={"from": current.version, "to": target.version, "added": added,
                         "removed": removed, "changes": verdict.changes})
+    record_act(Action.APPLICATIONS_MIGRATED, application.bundle_code,
+               {"number": application.number, "from": current.version, "to": target.version},
+               user_id=actor.user_id, at=now)
     db.session.flush()
     _settle(application, target, now, yellow_share)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service.applications.migration import migrate_applications
 from service.applications.models import Application, ApplicationItem, Event
+from service.audit.models import AdminAct
 from service.catalog.drafts import publish_draft, save_draft, start_draft
 from service.catalog.editing import save_entry
 from service.catalog.models import ServiceItem
@@ -79,6 +80,10 @@ def test_new_limits_keep_progress_and_recompute_the_clock(app, client):
         event = db.session.scalars(select(Event).where(
             Event.trigger == "migrate_version")).one()
         assert event.data["from"] == 1 and event.data["to"] == version
+        act = db.session.scalars(select(AdminAct).where(
+            AdminAct.action == "bundle.migrated")).one()
+        assert (act.subject, act.details) == ("restaurant", {"number": number, "from": 1,
+                                                             "to": version})
     assert migrate(app, version).verdicts == []  # twice: nothing left to move
 
 
