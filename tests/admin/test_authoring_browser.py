@@ -87,7 +87,8 @@ def test_authoring_pages_fit_1024_and_pass_axe(app, client, live, browser):
         for path in ("/admin/items", "/admin/items/food_business_permit", "/admin/departments",
                      "/admin/departments/market_regulation", "/admin/bundles/new",
                      "/admin/bundles", "/admin/drafts/restaurant",
-                     "/admin/drafts/restaurant/yaml", "/admin/drafts/restaurant/preview"):
+                     "/admin/drafts/restaurant/yaml", "/admin/drafts/restaurant/preview",
+                     "/admin/bundles/restaurant/migrate"):
             page.goto(live + path)
             assert fits_the_screen(page), path
             assert axe_violations(page) == [], path
