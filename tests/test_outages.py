@@ -6,10 +6,11 @@ import logging
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from service.access.citizens import SESSION_KEY
+from service.applications.models import Application
 from service.core.database import db
 from service.core.limits import limiter
 from tests.conftest import POSTGRES_URL, make_app, postgresql_only
@@ -114,3 +115,30 @@ def test_healthz_reports_a_reachable_redis(app, redis_at):
     up = redis_at("redis://127.0.0.1:6379/0")
     body = up.test_client().get("/healthz").get_json()
     assert (body["status"], body["rate_limits"]) == ("ok", "ok")
+
+
+def test_a_connection_dropped_at_commit_is_a_503_and_a_retry_does_the_work(client, app,
+                                                                          monkeypatch):
+    """PostgreSQL rolls back a transaction whose connection it terminates at COMMIT: the client
+    is told to retry (503), and its retry with the same Idempotency-Key does the work once."""
+    real_commit = db.session.commit
+    failures = iter([OperationalError("COMMIT", {}, psycopg.OperationalError(
+        "terminating connection due to administrator command"))])
+
+    def commit_once_dropped():
+        error = next(failures, None)
+        if error is not None:
+            db.session.rollback()
+            raise error
+        real_commit()
+
+    monkeypatch.setattr(db.session, "commit", commit_once_dropped)
+    headers = {"Idempotency-Key": "dropped-at-commit"}
+    payload = application_payload(app, "restaurant")
+    dropped = client.post("/api/applications", json=payload, headers=headers)
+    assert dropped.status_code == 503 and dropped.headers["Retry-After"]
+    assert dropped.mimetype == PROBLEM
+    retried = client.post("/api/applications", json=payload, headers=headers)
+    assert retried.status_code == 201
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Application)) == 1

@@ -3,8 +3,8 @@ else is rolled back. Operations only flush."""
 
 import logging
 
-from flask import Response, request
-from sqlalchemy.exc import IntegrityError
+from flask import Response, current_app, make_response, request
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from . import idempotency
 from .database import db
@@ -35,4 +35,11 @@ def init_app(app, caller) -> None:
                 raise
             log.info("idempotency key raced; answering with the first response")
             return idempotency.replay(record)
+        except DBAPIError as error:
+            # The connection dropped at COMMIT (a restart, a failover, a terminated backend):
+            # PostgreSQL rolls the transaction back. The DBAPIError handler answers 503 with
+            # Retry-After (or re-raises what is not an outage); a retry with its Idempotency-Key
+            # does the work once.
+            db.session.rollback()
+            return make_response(current_app.handle_user_exception(error))
         return response
