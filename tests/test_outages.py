@@ -3,6 +3,9 @@ database is down (a page, or a problem document on the API), a fresh connection 
 the server closed, and rate limits counted in memory while Redis is unreachable."""
 
 import logging
+import socket
+import subprocess
+import time
 
 import psycopg
 import pytest
@@ -142,3 +145,47 @@ def test_a_connection_dropped_at_commit_is_a_503_and_a_retry_does_the_work(clien
     assert retried.status_code == 201
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Application)) == 1
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis of the test's own on a free port, to stop and start again; its URI and a
+    restart function."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "no", "--dir", str(tmp_path)]
+    servers = []
+
+    def start():
+        servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        for _ in range(50):
+            with socket.socket() as client_socket:
+                if client_socket.connect_ex(("127.0.0.1", port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop():
+        servers[-1].terminate()
+        servers[-1].wait(timeout=10)
+
+    start()
+    yield f"redis://127.0.0.1:{port}/0", start, stop
+    if servers[-1].poll() is None:
+        stop()
+
+
+def test_redis_down_then_back_the_service_recovers_by_itself(client, app, redis_at,
+                                                            private_redis):
+    uri, start, stop = private_redis
+    shared = redis_at(uri).test_client()
+    assert shared.get("/healthz").get_json()["rate_limits"] == "ok"
+    stop()
+    assert shared.get("/healthz").get_json()["status"] == "degraded"
+    assert shared.post("/api/applications",
+                       json=application_payload(app, channel="online")).status_code == 201
+    start()
+    health = shared.get("/healthz").get_json()
+    assert (health["status"], health["rate_limits"]) == ("ok", "ok")
