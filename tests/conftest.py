@@ -188,7 +188,8 @@ STAFF = {  # username: (role, departments: None for none, "*" for every publishe
 }
 
 
-def make_staff(app, departments: list[str], password_hash: str) -> Staff:
+def make_staff(app, departments: list[str], password_hash: str, prefix: str = "") -> Staff:
+    """One account of each role (usernames ``prefix`` + role), each with a token."""
     tokens = {}
     with app.app_context():
         for username, (role, scope) in STAFF.items():
@@ -198,7 +199,7 @@ def make_staff(app, departments: list[str], password_hash: str) -> Staff:
                 codes = [code for code in scope if code in departments] or departments[:1]
             else:
                 codes = []
-            user = User(username=username, display_name=username.title(), role=role,
+            user = User(username=prefix + username, display_name=username.title(), role=role,
                         password_hash=password_hash,
                         departments=[UserDepartment(department_code=code) for code in codes])
             db.session.add(user)

@@ -1,3 +1,4 @@
+import json
 import re
 
 
@@ -22,3 +23,26 @@ def test_docs_page_loads_nothing_from_outside_the_server(client):
         response = client.get(source)
         assert response.status_code == 200, source
         response.close()
+
+
+def test_errors_are_documented_as_problem_documents(client):
+    """As the handlers send them (problems.py), every error response of every operation."""
+    spec = client.get("/api/openapi.json").get_json()
+    for name, response in spec["components"]["responses"].items():
+        assert list(response.get("content", {})) in ([], ["application/problem+json"]), name
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status == "default" or status[0] in "45":
+                    assert "$ref" in response or list(response["content"]) == [
+                        "application/problem+json"], (method, path, status)
+    assert spec["components"]["schemas"]["Problem"]["additionalProperties"] is True
+
+
+def test_pagination_header_is_documented_as_the_text_it_is(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["components"]["headers"]["PAGINATION"]["schema"] == {"type": "string"}
+    response = client.get("/api/applications")
+    assert json.loads(response.headers["X-Pagination"])["total"] == 0

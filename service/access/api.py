@@ -59,7 +59,7 @@ class TokenSchema(Schema):
     prefix = fields.String(metadata={"description": "the token's first characters"})
     created_at = fields.DateTime()
     expires_at = fields.DateTime()
-    revoked_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True, metadata={"description": "null: not revoked"})
 
 
 class TokenCreateSchema(Schema):
@@ -91,6 +91,9 @@ def list_users():
 @users_blp.route("", methods=["POST"])
 @users_blp.arguments(UserCreateSchema)
 @users_blp.response(201, UserSchema)
+@users_blp.alt_response(422, description="the username is taken, or the departments do not fit "
+                        "the role (reviewers and supervisors name theirs, others none): the "
+                        "problem names the field")
 def create_user(payload):
     """Create a staff account; reviewers and supervisors name their departments."""
     return operations.create_user(role=Role(payload.pop("role")), **payload,
@@ -106,6 +109,10 @@ def get_user(user_id):
 @users_blp.route("/<int:user_id>", methods=["PATCH"])
 @users_blp.arguments(UserUpdateSchema)
 @users_blp.response(200, UserSchema)
+@users_blp.alt_response(422, description="the departments do not fit the role (reviewers and "
+                        "supervisors name theirs, others none): the problem names the field")
+@users_blp.alt_response(409, description="the last active administrator cannot be deactivated "
+                        "or given another role")
 def update_user(payload, user_id):
     """Change an account's name, role or departments (reviewers and supervisors need theirs;
     others have none), or deactivate (reactivate) it: its tokens stop working with it. The last

@@ -66,7 +66,10 @@ def _visible(number: str, lock: bool = False):
 @limiter.limit(ONLINE_APPLICATIONS_PER_CLIENT, exempt_when=lambda: acting_user() is not None)
 @blp.arguments(ApplicationCreateSchema)
 @blp.response(201, ApplicationCreatedSchema)
-@blp.alt_response(422, description="a field is not valid: the problem names it")
+@blp.alt_response(422, description="a field is not valid, or the form or the materials break "
+                  "a rule of the chosen bundle (each bundle has its own fields and materials, "
+                  "which this schema cannot list; GET /api/bundles/{code} shows them): the "
+                  "problem names the field")
 def create_application(payload):
     """Apply for a bundle once, with one form and one set of materials.
 
@@ -144,6 +147,8 @@ def get_transitions(number):
 @blp.arguments(TransitionRequestSchema)
 @blp.response(200, ApplicationSchema)
 @blp.alt_response(409, description="the trigger is not allowed in the current state")
+@blp.alt_response(422, description="the trigger's `data` or `reason` is not what it takes (each "
+                  "trigger has its own; see TransitionRequest): the problem names the field")
 def fire_transition(payload, number):
     """Fire a trigger: on the application, or on one item (``item``)."""
     application = _visible(number, lock=True)

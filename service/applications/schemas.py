@@ -139,34 +139,39 @@ class PausedSpanSchema(Schema):
                                     "correction (the applicant's time)"})
     note = fields.String()
     started_on = fields.Date()
-    ended_on = fields.Date()
-    days = fields.Integer(metadata={"description": "in the item's unit, once ended"})
+    ended_on = fields.Date(allow_none=True, metadata={"description": "null: still paused"})
+    days = fields.Integer(allow_none=True, metadata={
+        "description": "in the item's unit, once ended; null while paused"})
 
 
 class _ClockSchema(Schema):
-    committed_due = fields.Date(metadata={"description": "承诺时限: the public promise"})
+    committed_due = fields.Date(allow_none=True, metadata={
+        "description": "承诺时限: the public promise; null before the clock starts"})
     statutory_due = fields.Date(allow_none=True, metadata={
         "description": "法定时限: the legal limit; null for a service commitment no law limits"})
     provisional = fields.Boolean(metadata={
         "description": "a deadline reaches a year whose holiday schedule is not published: "
                        "counted on weekends alone until it is"})
     paused_days = fields.Integer()
-    level = fields.String(metadata={"description": "green, yellow, red, or paused; "
-                                    "null when not running"})
+    level = fields.String(allow_none=True, metadata={
+        "description": "green, yellow, red, or paused; null when not running"})
     statutory_overdue = fields.Boolean()
-    on_time = fields.Boolean(metadata={"description": "once decided: within the committed "
-                                       "deadline"})
+    on_time = fields.Boolean(allow_none=True, metadata={
+        "description": "once decided: within the committed deadline; null until then"})
 
 
 class ItemClockSchema(_ClockSchema):
-    started_on = fields.Date()
+    started_on = fields.Date(allow_none=True, metadata={
+        "description": "null: the item has not opened"})
     extension_days = fields.Integer()
     paused_spans = fields.List(fields.Nested(PausedSpanSchema))
 
 
 class ApplicationClockSchema(_ClockSchema):
-    accepted_on = fields.Date(metadata={"description": "the clock's start (not counted)"})
-    predicted_on = fields.Date(metadata={"description": "from the critical path of the items"})
+    accepted_on = fields.Date(allow_none=True, metadata={
+        "description": "the clock's start (not counted); null before acceptance"})
+    predicted_on = fields.Date(allow_none=True, metadata={
+        "description": "from the critical path of the items; null before acceptance"})
     correction_notice_late = fields.Boolean(metadata={
         "description": "the correction notice came more than 5 working days after receipt: "
                        "the application counts as accepted on the day of receipt"})
@@ -221,9 +226,9 @@ class ItemOutSchema(Schema):
     department_name = fields.String()
     prerequisites = fields.List(fields.String())
     state = fields.String()
-    opened_at = fields.DateTime()
-    decided_at = fields.DateTime()
-    reason = fields.String()
+    opened_at = fields.DateTime(allow_none=True, metadata={"description": "null: not yet open"})
+    decided_at = fields.DateTime(allow_none=True, metadata={"description": "null: undecided"})
+    reason = fields.String(allow_none=True)
     opinion = fields.String(allow_none=True, metadata={
         "description": "审查意见: the reviewer's opinion, once approved"})
     denial = fields.Nested(AdverseDecisionSchema, allow_none=True, metadata={
@@ -241,10 +246,12 @@ class EventOutSchema(Schema):
     actor_name = fields.String(allow_none=True, metadata={
         "description": "a member of staff's display name (not shown to applicants)"})
     trigger = fields.String()
-    item = fields.String(attribute="item_code")
-    from_state = fields.String(data_key="from")
+    item = fields.String(attribute="item_code", allow_none=True, metadata={
+        "description": "null: an event of the application itself"})
+    from_state = fields.String(data_key="from", allow_none=True, metadata={
+        "description": "null: the application's creation"})
     to_state = fields.String(data_key="to")
-    reason = fields.String()
+    reason = fields.String(allow_none=True)
     data = fields.Dict()
 
 
@@ -252,7 +259,8 @@ class ApplicationSummarySchema(Schema):
     number = fields.String()
     bundle = fields.Nested(BundleRefSchema)
     state = fields.String()
-    outcome = fields.String()
+    outcome = fields.String(allow_none=True, metadata={
+        "description": "approved, denied, refused or withdrawn; null until it concludes"})
     channel = fields.String()
     applicant = fields.Nested(ApplicantOutSchema)
     created_at = fields.DateTime()

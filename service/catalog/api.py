@@ -194,8 +194,8 @@ class DiffQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
-    to = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_ = fields.Integer(required=True, data_key="from", validate=POSITIVE)
+    to = fields.Integer(required=True, validate=POSITIVE)
 
 
 @blp.route("/<code>/retired", methods=["PUT"])

@@ -2,8 +2,10 @@
 error a browser sees on a page is a small HTML page, in the visitor's language."""
 
 import logging
+from http import HTTPStatus
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Response, json, render_template, request
 from flask_smorest import Api
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -33,7 +35,11 @@ class Missing(LookupError):
 
 
 class ProblemSchema(ma.Schema):
-    """Documents the body of every error response."""
+    """Documents the body of every error response. Problems of a kind carry members of their
+    own (RFC 9457 extensions: ``location``, ``trigger``, ``allowed``, …)."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # documented as additionalProperties: extensions are allowed
 
     type = ma.fields.String(metadata={"description": "URI of the kind of problem"})
     title = ma.fields.String(metadata={"description": "What kind of problem, in words"})
@@ -109,11 +115,61 @@ def validation_problem(messages, status: int = 422) -> Response:
                    type_="urn:onething:problem:invalid-request", errors=messages, **extensions)
 
 
+def _is_error(status) -> bool:
+    return status == "default" or str(status)[:1] in ("4", "5")
+
+
+def _as_problems(content: dict) -> dict:
+    """A response's content with its JSON, if any, documented as what an error is sent as."""
+    if "application/json" in content:
+        content = {(MIMETYPE if media_type == "application/json" else media_type): value
+                   for media_type, value in content.items()}
+    return content
+
+
+class ProblemResponses(BasePlugin):
+    """Every error response an operation documents (its own ``alt_response`` schemas included)
+    is a problem document, as the handlers send it, not ``application/json``."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        for operation in (operations or {}).values():
+            for status, response in operation.get("responses", {}).items():
+                if _is_error(status) and isinstance(response, dict):
+                    # An alt_response with a description alone is still sent as a problem.
+                    response["content"] = _as_problems(response.get("content") or {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}})
+
+
+# What flask-smorest's X-Pagination header is on the wire: a JSON object serialized to text.
+PAGINATION_HEADER = {
+    "description": "Pagination metadata, as a JSON object in text: total, total_pages, "
+    "first_page, last_page, page, previous_page, next_page (the last two only where there is "
+    'one), e.g. `{"total": 1, "total_pages": 1, "first_page": 1, "last_page": 1, "page": 1}`',
+    "schema": {"type": "string"},
+}
+
+
 class ProblemApi(Api):
     """flask-smorest's Api, answering errors as problem documents (and, off the API, as
-    pages)."""
+    pages), and documenting them as such."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, *, extra_plugins=None, **options) -> None:
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ProblemResponses()],
+                           **options)
+
+    def _register_responses(self) -> None:
+        """The shared responses (``UNPROCESSABLE_ENTITY``, ``DEFAULT_ERROR``, …) with the
+        media type their bodies are sent with."""
+        super()._register_responses()
+        for name, response in self.spec.components.responses_lazy.items():
+            status = "default" if name == self.DEFAULT_ERROR_RESPONSE_NAME else HTTPStatus[name]
+            if _is_error(status) and "content" in response:
+                response["content"] = _as_problems(response["content"])
+
+    def _register_pagination_header(self) -> None:
+        self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
 
     def register_blueprint(self, blp, **options) -> None:
         super().register_blueprint(blp, **options)

@@ -62,6 +62,8 @@ def get_year(year):
 @blp.route("/<int:year>", methods=["PUT"])
 @blp.arguments(YearScheduleSchema)
 @blp.response(200, YearOutSchema)
+@blp.alt_response(422, description="the body's `year` is not the URL's, or a field is not "
+                  "valid: the problem names it")
 def put_year(payload, year):
     """Replace a year's schedule (when the State Council publishes it, or to correct it)."""
     if payload["year"] != year:

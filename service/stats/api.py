@@ -16,28 +16,31 @@ class StatsQuerySchema(Schema):
 
 
 class FiguresSchema(Schema):
+    """The figures of one bundle; a share, a mean or a percentile is null where there is
+    nothing to measure it over (no application concluded, none with a statutory limit, …)."""
+
     bundle = fields.String()
     name = fields.String()
     applications = fields.Integer()
     concluded = fields.Integer()
-    median_turnaround = fields.Float(metadata={"description": "working days"})
-    p90_turnaround = fields.Float(metadata={"description": "working days"})
-    on_time_committed = fields.Float()
-    on_time_statutory = fields.Float(metadata={
+    median_turnaround = fields.Float(allow_none=True, metadata={"description": "working days"})
+    p90_turnaround = fields.Float(allow_none=True, metadata={"description": "working days"})
+    on_time_committed = fields.Float(allow_none=True)
+    on_time_statutory = fields.Float(allow_none=True, metadata={
         "description": "of the concluded applications with a statutory deadline"})
     paused_days = fields.Integer()
-    standalone_limit = fields.Float(metadata={
+    standalone_limit = fields.Float(allow_none=True, metadata={
         "description": "the sum of the items' statutory limits, one after another, over the "
                        "applications whose every item has one"})
-    time_reduction = fields.Float(metadata={
+    time_reduction = fields.Float(allow_none=True, metadata={
         "description": "1 - turnaround / standalone limit (the county reports 0.52)"})
-    online_share = fields.Float()
-    exemption_share = fields.Float(metadata={
+    online_share = fields.Float(allow_none=True)
+    exemption_share = fields.Float(allow_none=True, metadata={
         "description": "materials replaced by electronic certificates"})
-    visits_per_application = fields.Float(metadata={
+    visits_per_application = fields.Float(allow_none=True, metadata={
         "description": "visits to the window per delivered application (intake, correction, "
                        "collecting the results)"})
-    fully_online_share = fields.Float(metadata={
+    fully_online_share = fields.Float(allow_none=True, metadata={
         "description": "delivered applications with no visit from submission to delivery"})
 
 
