@@ -38,7 +38,7 @@ from ..engine.states import (
     ItemState,
     Trigger,
 )
-from . import events
+from . import early_warnings, events
 from .models import Application, ApplicationItem, PausedSpan
 
 # Starting a review or a pause changes no deadline: the prediction (and the calendar read it
@@ -142,6 +142,7 @@ class Clock:
         for row in self.application.items:
             if row.clock_started_on is not None and row.state not in ITEM_DECIDED:
                 self._set_item_deadlines(row)
+                early_warnings.lower_if_moved(row, self.today)
         self._set_application_deadlines()
         self._predict()
         return self._dues() != before

@@ -4,15 +4,16 @@ which items; this module writes."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ..core.database import db
 from ..engine.actors import SYSTEM
-from ..engine.states import Bookkeeping, Level
+from ..engine.states import WARNINGS, Bookkeeping, Level
 from ..outbox.models import OutboxMessage
 from . import events
 from .models import ApplicationItem
 
+RANK = {None: 0, **{level: rank for rank, level in enumerate(WARNINGS, start=1)}}
 _KINDS = {Level.YELLOW: Bookkeeping.WARN_YELLOW, Level.RED: Bookkeeping.WARN_RED,
           Level.STATUTORY: Bookkeeping.WARN_STATUTORY}
 _WHY = {
@@ -20,6 +21,25 @@ _WHY = {
     Level.RED: "past its committed deadline",
     Level.STATUTORY: "past its statutory deadline",
 }
+
+
+def reached(row: ApplicationItem, today: date) -> Level | None:
+    """The highest warning a running item has reached by ``today``, if any."""
+    if row.statutory_due is not None and row.statutory_due < today:
+        return Level.STATUTORY
+    if row.committed_due is not None and row.committed_due < today:
+        return Level.RED
+    if row.yellow_on is not None and row.yellow_on <= today:
+        return Level.YELLOW
+    return None
+
+
+def lower_if_moved(row: ApplicationItem, today: date) -> None:
+    """After its deadlines moved later (a new calendar, a new version of its bundle): the
+    warning announced is lowered to the one reached now, so the next rise is announced again."""
+    now_reached = reached(row, today)
+    if RANK[now_reached] < RANK[row.warned_level]:
+        row.warned_level = now_reached
 
 
 def announce(row: ApplicationItem, number: str, bundle_code: str, level: Level,

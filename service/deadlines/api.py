@@ -3,12 +3,12 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..access.policy import viewer_of
+from ..applications.early_warnings import reached
 from ..core.database import utcnow
 from ..engine.calendar import local_date
 from ..engine.states import WARNINGS, Level
 from ..workdays.operations import calendar_for_years
 from . import board
-from .sweep import level_on
 
 blp = Blueprint("overdue", __name__, url_prefix="/api/overdue",
                 description="Items near or past their deadlines (红黄牌)")
@@ -65,7 +65,7 @@ def list_overdue(filters, pagination_parameters):
             "application": number, "bundle": bundle_code, "item": row.item_code,
             "department": row.department_code, "state": row.state,
             "level": Level.RED if row.committed_due < today else Level.YELLOW,
-            "statutory_overdue": level_on(row, today) == Level.STATUTORY,
+            "statutory_overdue": reached(row, today) == Level.STATUTORY,
             "committed_due": row.committed_due, "statutory_due": row.statutory_due,
             "working_days_late": calendar.count_working_days(row.committed_due, today),
             "provisional": row.due_provisional,

@@ -4,7 +4,7 @@ as an event and as outbox messages. Safe to run every minute from cron while the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import lazyload
@@ -15,23 +15,10 @@ from ..core.database import db
 from ..engine.calendar import local_date
 from ..engine.states import ITEM_RUNNING, WARNINGS, Level
 
-_RANK = {None: 0, **{level: rank for rank, level in enumerate(WARNINGS, start=1)}}
-
 
 @dataclass
 class SweepReport:
     announced: dict[Level, int] = field(default_factory=lambda: dict.fromkeys(WARNINGS, 0))
-
-
-def level_on(row: ApplicationItem, today: date) -> Level | None:
-    """The highest warning a running item has reached by ``today``, if any."""
-    if row.statutory_due is not None and row.statutory_due < today:
-        return Level.STATUTORY
-    if row.committed_due is not None and row.committed_due < today:
-        return Level.RED
-    if row.yellow_on is not None and row.yellow_on <= today:
-        return Level.YELLOW
-    return None
 
 
 def sweep(now: datetime) -> SweepReport:
@@ -58,8 +45,8 @@ def sweep(now: datetime) -> SweepReport:
     ).all()
     report = SweepReport()
     for row, application in rows:
-        level = level_on(row, today)
-        if _RANK[level] <= _RANK[row.warned_level]:
+        level = early_warnings.reached(row, today)
+        if early_warnings.RANK[level] <= early_warnings.RANK[row.warned_level]:
             continue
         report.announced[level] += 1
         early_warnings.announce(row, application.number, application.bundle_code, level, now)

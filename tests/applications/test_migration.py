@@ -193,3 +193,15 @@ def test_the_bundles_own_limits_re_time_the_application(app, client):
         after = db.session.scalar(select(Application.committed_due).where(
             Application.number == number))
     assert after > before
+
+
+def test_a_warning_made_stale_by_later_deadlines_is_announced_again_when_reached(app, client):
+    number = accepted(client)
+    with app.app_context():
+        row = db.session.scalar(select(ApplicationItem).join(Application).where(
+            Application.number == number, ApplicationItem.item_code == ESTABLISHMENT))
+        row.warned_level = "red"  # announced while its deadline was earlier
+        db.session.commit()
+    version = new_version(app, items={ESTABLISHMENT: committed(2)})
+    migrate(app, version)
+    assert rows(app, number)[ESTABLISHMENT].warned_level is None  # not reached today
