@@ -1,0 +1,65 @@
+"""Statement budgets of the hot path (issue 18): the statements a request sends to the database,
+counted, each against its budget. A change that adds a round trip to the status read, an advance,
+an intake or a list fails here and has to say why in the budget it raises. Counted on both
+databases (SQLite sends a few more for an intake: no RETURNING in its bulk inserts)."""
+
+import pytest
+from sqlalchemy import event
+
+from service.core.database import db
+from tests.access.test_citizens import citizen
+from tests.factories import application_payload, create, fire
+
+BUDGETS = {  # request: (SQLite, PostgreSQL)
+    "clerk reads an application": (8, 8),
+    "applicant reads their application": (6, 6),
+    "department starts a review": (11, 11),
+    "window takes in an application": (17, 14),
+    "clerk lists applications": (5, 5),
+    "supervisor reads the overdue board": (4, 4),
+}
+
+
+@pytest.fixture
+def statements(app):
+    """The statements sent while the test runs, their first word each."""
+    sent: list[str] = []
+
+    def count(connection, cursor, statement, parameters, context, executemany):
+        sent.append(statement.split(None, 1)[0])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    yield sent
+    event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_hot_path_keeps_within_its_statement_budgets(app, client, statements, backend):
+    created = create(client, "restaurant")
+    number = created["number"]
+    fire(client, number, "accept")
+    applicant = citizen(app, created)
+    supervisor = client.staff.headers("supervisor")
+    requests = {
+        "clerk reads an application": lambda: client.get(f"/api/applications/{number}"),
+        "applicant reads their application": lambda: applicant.get("/api/citizen/application"),
+        "department starts a review": lambda: client.post(
+            f"/api/applications/{number}/transitions", headers=supervisor,
+            json={"trigger": "start_review", "item": "business_establishment"}),
+        "window takes in an application": lambda: client.post(
+            "/api/applications", json=application_payload(app, "restaurant", serial=2)),
+        "clerk lists applications": lambda: client.get("/api/applications"),
+        "supervisor reads the overdue board": lambda: client.get("/api/overdue",
+                                                                 headers=supervisor),
+    }
+    spent = {}
+    for name, send in requests.items():
+        statements.clear()
+        response = send()
+        assert response.status_code < 300, (name, response.get_json())
+        spent[name] = len(statements)
+    column = 0 if backend == "sqlite" else 1
+    over = {name: (count, BUDGETS[name][column]) for name, count in spent.items()
+            if count > BUDGETS[name][column]}
+    assert not over, f"over budget (spent, budget): {over}"
