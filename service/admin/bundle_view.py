@@ -12,7 +12,7 @@ from ..applications.models import Application
 from ..catalog.diff import differences
 from ..catalog.drafts import DraftCheck
 from ..catalog.models import Bundle, BundleVersion
-from ..catalog.operations import find_version, machine_for, versions_of
+from ..catalog.operations import machine_for, versions_of
 from ..core.database import db
 from ..engine.bundle import Bundle as BundleDefinition
 from ..engine.machine import BundleMachine
@@ -47,10 +47,10 @@ def bundle_view(code: str, version: int | None, compare: int | None) -> dict | N
     }
 
 
-def draft_view(code: str, check: DraftCheck) -> dict:
+def draft_view(check: DraftCheck) -> dict:
     """What publishing the draft would make, against the latest version if there is one."""
     machine = BundleMachine(BundleDefinition.from_snapshot(check.snapshot, check.digest))
-    latest = find_version(code)
+    latest = check.latest
     return {
         "bundle": machine.bundle,
         "sections": sections(machine.bundle, {}, {}),

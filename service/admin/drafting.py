@@ -69,8 +69,7 @@ def draft(code):
     form = read_form(code, draft.text, check.problems)
     chosen = [member.code for member in form.members] if form else []
     return render_template("admin/draft.html", draft=draft, check=check, form=form, query=query,
-                           found=search_items(query, chosen),
-                           published=find_version(code))
+                           found=search_items(query, chosen), published=check.latest)
 
 
 @bp.route("/drafts/<code>/yaml", methods=["GET", "POST"])
@@ -80,8 +79,9 @@ def draft_yaml(code):
         if _saved(draft, request.form.get("text", "").replace("\r\n", "\n")):
             flash(_("草稿已保存"))
         return redirect(url_for(".draft_yaml", code=code))
-    return render_template("admin/draft_yaml.html", draft=draft, check=check_draft(draft),
-                           published=find_version(code))
+    check = check_draft(draft)
+    return render_template("admin/draft_yaml.html", draft=draft, check=check,
+                           published=check.latest)
 
 
 @bp.get("/drafts/<code>/preview")
@@ -89,15 +89,15 @@ def draft_preview(code):
     draft = find_draft(code)
     check = check_draft(draft)
     return render_template("admin/draft_preview.html", draft=draft, check=check,
-                           view=draft_view(code, check) if check.snapshot else None,
-                           published=find_version(code))
+                           view=draft_view(check) if check.snapshot else None,
+                           published=check.latest)
 
 
 @bp.post("/drafts/<code>/publish", endpoint="publish_draft")
 def publish_draft_page(code):
     draft = find_draft(code)
     try:
-        version = publish_draft(draft, request.form.get("revision", type=int) or 0,
+        version = publish_draft(draft, _revision(),
                                 current_user.id)
     except DraftRefused as refused:
         flash(_("未发布：%(reason)s", reason=_refusal(refused)), "error")
@@ -112,7 +112,7 @@ def publish_draft_page(code):
 def discard_draft_page(code):
     draft = find_draft(code)
     try:
-        discard_draft(draft, request.form.get("revision", type=int) or 0, current_user.id)
+        discard_draft(draft, _revision(), current_user.id)
     except DraftChanged as changed:
         flash(_("未放弃：%(reason)s", reason=_refusal(changed)), "error")
         return redirect(url_for(".draft", code=code))
@@ -123,7 +123,7 @@ def discard_draft_page(code):
 
 def _saved(draft, text: str) -> bool:
     try:
-        save_draft(draft, text, request.form.get("revision", type=int) or 0, current_user.id)
+        save_draft(draft, text, _revision(), current_user.id)
     except DraftChanged:
         flash(_("草稿在您打开后已被他人保存，您的修改未保存：请查看最新内容后重新修改"), "error")
         return False
@@ -136,3 +136,8 @@ def _refusal(refused: DraftRefused) -> str:
     if isinstance(refused, NothingToPublish):
         return _("草稿与当前版本相同，无需发布")
     return _("草稿仍有问题，请先改正")
+
+
+def _revision() -> int:
+    """The revision the form was read at (0, never a draft's, when absent or garbled)."""
+    return request.form.get("revision", type=int) or 0

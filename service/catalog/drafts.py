@@ -52,9 +52,14 @@ class DraftProblem:
 @dataclass
 class DraftCheck:
     problems: list[DraftProblem]
-    snapshot: dict | None  # the version publishing would make; None while something is wrong
-    digest: str | None
-    unchanged: bool  # says what the latest version says: nothing to publish
+    latest: BundleVersion | None  # the bundle's latest published version; None: a new bundle
+    snapshot: dict | None = None  # the version publishing would make; None while wrong
+    digest: str | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        """Says what the latest version says: nothing to publish."""
+        return self.latest is not None and self.latest.digest == self.digest
 
     @property
     def publishable(self) -> bool:
@@ -143,19 +148,18 @@ def _text_digest(text: str) -> dict:
 def check_draft(draft: BundleDraft) -> DraftCheck:
     """Every problem of the draft, each at the line of its text it names."""
     code, text = draft.bundle_code, draft.text
+    latest = find_version(code)
     problems = [DraftProblem(path, message, locate(text, path))
                 for path, message in _shape_problems(code, text)]
     if problems:
-        return DraftCheck(problems, None, None, False)
+        return DraftCheck(problems, latest)
     try:
         catalog = resolve_stored({bundle_file(code): text})
     except CatalogInvalid as invalid:
         return DraftCheck([_located(problem, code, text) for problem in invalid.problems],
-                          None, None, False)
+                          latest)
     snapshot = catalog.bundles[code]
-    digest = Catalog.digest(snapshot)
-    latest = find_version(code)
-    return DraftCheck([], snapshot, digest, latest is not None and latest.digest == digest)
+    return DraftCheck([], latest, snapshot, Catalog.digest(snapshot))
 
 
 def publish_draft(draft: BundleDraft, revision: int, user_id: int | None = None
