@@ -11,7 +11,8 @@ from sqlalchemy import func, or_, select
 
 from ..catalog.canonical import item_entry
 from ..catalog.editing import EntryInvalid, save_entry
-from ..catalog.models import Bundle, BundleVersion, Department, FormField, Material, ServiceItem
+from ..catalog.models import Department, FormField, Material, ServiceItem
+from ..catalog.operations import list_bundles
 from ..core.database import db
 from ..staff.views import Paging
 from .pages import all_departments, bp
@@ -119,12 +120,9 @@ def _save(section: str, data: dict, code: str | None, errors: dict) -> str | Non
 
 
 def _item_page(data: dict, errors: dict, new: bool, source: str | None = None):
-    latest = [] if new else db.session.execute(
-        select(Bundle.code, Bundle.name, BundleVersion.definition).join(BundleVersion, (
-            BundleVersion.bundle_code == Bundle.code)
-            & (BundleVersion.version == Bundle.latest_version)).order_by(Bundle.code)).all()
-    containing = [(code, name) for code, name, definition in latest
-                  if any(each["code"] == data["code"] for each in definition["items"])]
+    latest = [] if new else list_bundles(retired=True)
+    containing = [(bundle.code, bundle.name) for bundle, version in latest
+                  if any(each["code"] == data["code"] for each in version.definition["items"])]
     return render_template(
         "admin/item.html", data=data, errors=errors, new=new, source=source,
         departments=all_departments(), bundles=containing,

@@ -10,7 +10,7 @@ from . import operations
 from .canonical import documents, dump, header
 from .definitions import CatalogInvalid, load_catalog
 from .describe import describe, write_below_marker
-from .figures import bundle_figures, orphan_items, overall_reduction
+from .figures import bundle_figures, certificates, orphan_items, overall_reduction
 from .smells import smells
 from .store import stored_catalog
 
@@ -43,11 +43,10 @@ def check(directory, verbose):
         for smell in of_kind if verbose or kind == "same_limits" else ():
             click.echo(f"warning:   {smell.message}", err=True)
     figures = bundle_figures(catalog)
-    merged = sum(each.materials_after for each in figures)
-    exempt = sum(each.exempt for each in figures)
+    exempt, merged, share = certificates(figures)
     click.echo(f"ok: {len(catalog.departments)} departments, {len(catalog.items)} items, "
                f"{len(catalog.bundles)} bundles; electronic certificates replace {exempt} of "
-               f"{merged} merged materials ({exempt / merged if merged else 0:.0%}); "
+               f"{merged} merged materials ({share:.0%}); "
                f"{len(found)} warning(s)")
 
 
@@ -129,8 +128,7 @@ def stats():
          f"{each.materials_before} → {each.materials_after}", str(each.exempt))
         for each in figures]
     before = sum(each.materials_before for each in figures)
-    after = sum(each.materials_after for each in figures)
-    exempt = sum(each.exempt for each in figures)
+    exempt, after, share = certificates(figures)
     reduction = overall_reduction(figures)
     sourced = [each for each in figures if each.sourced]
     total = ("all", str(sum(each.items for each in figures)), "",
@@ -147,7 +145,7 @@ def stats():
     click.echo(f"\n{len(catalog.departments)} departments, {len(catalog.items)} items "
                f"({len(orphan_items(catalog))} in no bundle), {len(catalog.bundles)} bundles; "
                f"{saving}; {exempt} of {after} merged materials "
-               f"({exempt / after if after else 0:.0%}) replaced by electronic certificates")
+               f"({share:.0%}) replaced by electronic certificates")
 
 
 def _days(days: float | None) -> str:

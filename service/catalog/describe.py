@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .definitions import Catalog
-from .figures import bundle_figures, overall_reduction
+from .figures import bundle_figures, certificates, overall_reduction
 from .smells import smells
 
 MARKER = "<!-- Everything below is written by `flask catalog describe --write`. -->"
@@ -34,8 +34,7 @@ def _figures(catalog: Catalog) -> list[str]:
     national = sum(snapshot["origin"] == "national" for snapshot in catalog.bundles.values())
     figures = bundle_figures(catalog)
     reduction = overall_reduction(figures)
-    merged = sum(each.materials_after for each in figures)
-    exempt = sum(each.exempt for each in figures)
+    exempt, merged, share = certificates(figures)
     return [
         "## In figures", "",
         f"- {len(catalog.departments)} bodies, {len(items)} items, {len(catalog.bundles)} "
@@ -50,7 +49,7 @@ def _figures(catalog: Catalog) -> list[str]:
                        "not stated: no bundle has every item's statutory limit sourced yet "
                        "(the county reports 52%)."),
         f"- Electronic certificates replace {exempt} of the {merged} merged materials "
-        f"({exempt / merged if merged else 0:.0%}; the county reports 60%).",
+        f"({share:.0%}; the county reports 60%).",
     ]
 
 

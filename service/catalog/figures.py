@@ -60,6 +60,14 @@ def overall_reduction(figures: list[BundleFigures]) -> float | None:
     return 1 - sum(each.committed for each in sourced) / standalone if standalone else None
 
 
+def certificates(figures: list[BundleFigures]) -> tuple[int, int, float]:
+    """Over every bundle: the merged materials electronic certificates replace, the merged
+    materials, and the share."""
+    merged = sum(each.materials_after for each in figures)
+    exempt = sum(each.exempt for each in figures)
+    return exempt, merged, exempt / merged if merged else 0.0
+
+
 def orphan_items(catalog: Catalog) -> list[str]:
     """Items that no bundle uses."""
     used = {item["code"] for snapshot in catalog.bundles.values() for item in snapshot["items"]}
