@@ -12,7 +12,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-import psycopg
 import pytest
 from sqlalchemy import select
 
@@ -32,8 +30,9 @@ from service.audit.key import audit_key
 from service.audit.verification import verify
 from service.core.config import PROJECT_ROOT
 from service.core.database import db
-from tests.conftest import TEST_AUDIT_KEY, TEST_WORKFLOWS, postgresql_only
+from tests.conftest import TEST_AUDIT_KEY, TEST_WORKFLOWS, postgres_admin, postgresql_only
 from tests.factories import approval, bundle_definition, create
+from tests.servers import free_port, wait_until_up
 
 pytestmark = postgresql_only
 
@@ -60,36 +59,26 @@ def _request(url: str, body: dict | None = None, headers: dict | None = None) ->
         raise NoAnswer(str(error)) from None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(app, database_url, tmp_path):
     """The app behind gunicorn, two sync workers, on the test's database; its base URL and
     master process."""
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "DATABASE_URL": database_url, "AUDIT_KEY": TEST_AUDIT_KEY,
                    "WORKFLOWS_DIR": str(TEST_WORKFLOWS), "WEB_CONCURRENCY": "2",
                    "BIND": f"127.0.0.1:{port}", "SECRET_KEY": "faults-test-secret-key"}
-    log = (tmp_path / "gunicorn.log").open("w")
-    master = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--access-logfile",
-         "/dev/null", "wsgi:app"], cwd=PROJECT_ROOT, env=environment,
-        stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            _request(f"{url}/healthz")
-            break
-        except NoAnswer:
-            time.sleep(0.1)
-    yield url, master
-    master.terminate()
-    master.wait(timeout=20)
-    log.close()
+    url, log = f"http://127.0.0.1:{port}", tmp_path / "gunicorn.log"
+    with log.open("w") as stderr:
+        master = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+             "--access-logfile", "/dev/null", "wsgi:app"], cwd=PROJECT_ROOT, env=environment,
+            stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        wait_until_up(url, master, log)
+        yield url, master
+    finally:
+        master.terminate()
+        master.wait(timeout=20)
 
 
 @dataclass
@@ -147,9 +136,7 @@ def _chaos(master: subprocess.Popen, database: str, stop: threading.Event,
             os.kill(random.choice(workers), signal.SIGKILL)
             done["kills"] += 1
         time.sleep(0.4)
-        with psycopg.connect(os.environ.get(
-                "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-                autocommit=True) as admin:
+        with postgres_admin() as admin:
             done["terminated"] += admin.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                 "WHERE datname = %s AND pid <> pg_backend_pid() AND application_name = ''",

@@ -4,12 +4,13 @@ to decide name the indexes they are meant to use. The statements are the ones th
 send, captured and explained with their own parameters."""
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from service.applications.models import Application, ApplicationItem
 from service.core.database import db
 from tests.access.test_pages import sign_in
 from tests.conftest import postgresql_only
+from tests.db_counts import statements_sent
 from tests.factories import create, fire
 
 pytestmark = postgresql_only
@@ -49,18 +50,8 @@ def _copy_applications(app, number: str) -> None:
 
 @pytest.fixture
 def sent(app):
-    """The statements sent, with their parameters."""
-    captured: list[tuple[str, object]] = []
-
-    def capture(connection, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            captured.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", capture)
-    yield captured
-    event.remove(engine, "before_cursor_execute", capture)
+    with statements_sent(app) as statements:
+        yield statements
 
 
 def _plans(app, statements) -> str:
@@ -68,7 +59,8 @@ def _plans(app, statements) -> str:
         return "\n".join(
             "\n".join(row[0] for row in connection.exec_driver_sql(
                 "EXPLAIN " + statement, parameters))
-            for statement, parameters in statements)
+            for statement, parameters in statements
+            if statement.lstrip().upper().startswith("SELECT"))
 
 
 @pytest.mark.parametrize("request_name, path, role, index", [

@@ -18,6 +18,7 @@ from service.core.database import db
 from service.core.limits import limiter
 from tests.conftest import POSTGRES_URL, make_app, postgresql_only
 from tests.factories import application_payload
+from tests.servers import free_port
 
 PROBLEM = "application/problem+json"
 UNREACHABLE = {
@@ -151,9 +152,7 @@ def test_a_connection_dropped_at_commit_is_a_503_and_a_retry_does_the_work(clien
 def private_redis(tmp_path):
     """A Redis of the test's own on a free port, to stop and start again; its URI and a
     restart function."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                "--appendonly", "no", "--dir", str(tmp_path)]
     servers = []

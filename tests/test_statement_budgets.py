@@ -4,10 +4,9 @@ an intake or a list fails here and has to say why in the budget it raises. Count
 databases (SQLite sends a few more for an intake: no RETURNING in its bulk inserts)."""
 
 import pytest
-from sqlalchemy import event
 
-from service.core.database import db
 from tests.access.test_citizens import citizen
+from tests.db_counts import statements_sent
 from tests.factories import application_payload, create, fire
 
 BUDGETS = {  # request: (SQLite, PostgreSQL)
@@ -22,17 +21,8 @@ BUDGETS = {  # request: (SQLite, PostgreSQL)
 
 @pytest.fixture
 def statements(app):
-    """The statements sent while the test runs, their first word each."""
-    sent: list[str] = []
-
-    def count(connection, cursor, statement, parameters, context, executemany):
-        sent.append(statement.split(None, 1)[0])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    yield sent
-    event.remove(engine, "before_cursor_execute", count)
+    with statements_sent(app) as sent:
+        yield sent
 
 
 def test_the_hot_path_keeps_within_its_statement_budgets(app, client, statements, backend):

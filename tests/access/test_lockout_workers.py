@@ -3,10 +3,8 @@ of one deployment) behind one trusted proxy, counting in the real Redis."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -18,6 +16,7 @@ import redis
 from service.core.config import PROJECT_ROOT
 from tests.conftest import postgresql_only
 from tests.factories import create
+from tests.servers import free_port, wait_until_up
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -37,25 +36,6 @@ def redis_or_skip() -> redis.Redis:
             pytest.fail(message + " (CI=true: Redis tests must run)", pytrace=False)
         pytest.skip(message)
     return connection
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=5):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 @pytest.fixture
