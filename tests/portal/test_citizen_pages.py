@@ -6,7 +6,10 @@ README's pictures of these pages come from `make screenshots` (tests/screenshots
 here.
 """
 
+import re
 from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
 
 from tests.browsing import axe_violations, fits_the_screen
 from tests.conftest import postgresql_only
@@ -25,31 +28,31 @@ def look_up(page, live, number: str, code: str) -> None:
 def test_lookup_with_a_wrong_code_then_the_right_one(client, live, phone):
     created = create(client)
     look_up(phone, live, created["number"], "WRONGCODE0")
-    assert phone.get_by_role("alert").filter(has_text="申请编号或查询码不正确").is_visible()
+    expect(phone.get_by_role("alert").filter(has_text="申请编号或查询码不正确")).to_be_visible()
     look_up(phone, live, "20990101000001", created["query_code"])  # the same words
-    assert phone.get_by_role("alert").filter(has_text="申请编号或查询码不正确").is_visible()
+    expect(phone.get_by_role("alert").filter(has_text="申请编号或查询码不正确")).to_be_visible()
     look_up(phone, live, created["number"], created["query_code"].lower())
-    assert phone.get_by_role("heading", level=1).inner_text() == "新生儿出生“一件事”"
-    assert phone.get_by_text("已收到您的申请，等待窗口受理").is_visible()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("新生儿出生“一件事”")
+    expect(phone.get_by_text("已收到您的申请，等待窗口受理")).to_be_visible()
     assert fits_the_screen(phone)
 
 
 def test_the_help_link_explains_the_receipt(client, live, phone):
     phone.goto(live + "/")
     phone.get_by_role("link", name="在回执的哪里找到它们？").click()
-    assert phone.get_by_text("14位数字").is_visible()
+    expect(phone.get_by_text("14位数字")).to_be_visible()
 
 
 def test_status_after_acceptance_shows_each_department_with_its_deadline(client, live, phone):
     created = create(client)
     fire(client, created["number"], "accept")
     look_up(phone, live, created["number"], created["query_code"])
-    assert phone.get_by_text("已受理，各部门正在办理").is_visible()
+    expect(phone.get_by_text("已受理，各部门正在办理")).to_be_visible()
     first = phone.locator("li.item").first
     assert "县卫生健康局" in first.inner_text() and "期限" in first.inner_text()
     assert "年" in first.locator(".due").inner_text()  # dates in Chinese form
     assert "level-green" in first.get_attribute("class")
-    assert phone.get_by_text("预计办结").is_visible()
+    expect(phone.get_by_text("预计办结")).to_be_visible()
     timeline = phone.locator("ol.timeline").inner_text()
     assert "提交申请" in timeline and "窗口受理" in timeline
     assert fits_the_screen(phone)
@@ -61,11 +64,11 @@ def test_a_correction_notice_lists_everything_missing(client, live, phone):
     fire(client, created["number"], "request_correction", reason="材料不全")
     look_up(phone, live, created["number"], created["query_code"])
     todo = phone.get_by_role("region", name="您需要做的事")
-    assert todo.is_visible()
+    expect(todo).to_be_visible()
     # 结婚证 and the parents' ID cards come by data sharing: never asked for.
     for material in ("分娩机构出具的出生记录", "新生儿近期免冠照片"):
-        assert todo.get_by_text(material).is_visible(), material
-    assert todo.get_by_text("结婚证").count() == 0
+        expect(todo.get_by_text(material)).to_be_visible()
+    expect(todo.get_by_text("结婚证")).to_have_count(0)
     assert fits_the_screen(phone)
 
 
@@ -94,18 +97,18 @@ def test_after_delivery_the_applicant_rates_the_service_once(client, live, phone
     created = create(client)
     deliver(client, created["number"])
     look_up(phone, live, created["number"], created["query_code"])
-    assert phone.get_by_text("已办结并送达").is_visible()
-    assert phone.get_by_text("电子证照，在线领取").is_visible()
-    assert phone.get_by_role("heading", name="您将收到的证照和文书").is_visible()
+    expect(phone.get_by_text("已办结并送达")).to_be_visible()
+    expect(phone.get_by_text("电子证照，在线领取")).to_be_visible()
+    expect(phone.get_by_role("heading", name="您将收到的证照和文书")).to_be_visible()
     assert phone.locator("ul.documents li").count() == 5  # one result per approved item
     phone.get_by_label("不满意", exact=True).check()
     phone.get_by_role("button", name="提交评价").click()
-    assert phone.get_by_role("alert").filter(has_text="请告诉我们哪里不满意").is_visible()
+    expect(phone.get_by_role("alert").filter(has_text="请告诉我们哪里不满意")).to_be_visible()
     phone.get_by_label("不满意", exact=True).check()
     phone.get_by_label("意见（不满意时必填）").fill("窗口排队太久")
     phone.get_by_role("button", name="提交评价").click()
-    assert phone.get_by_text("感谢您的评价！").is_visible()
-    assert phone.get_by_role("button", name="提交评价").count() == 0
+    expect(phone.get_by_text("感谢您的评价！")).to_be_visible()
+    expect(phone.get_by_role("button", name="提交评价")).to_have_count(0)
 
 
 def test_the_language_switch_and_large_text_persist(client, live, phone):
@@ -113,24 +116,24 @@ def test_the_language_switch_and_large_text_persist(client, live, phone):
     fire(client, created["number"], "accept")
     look_up(phone, live, created["number"], created["query_code"])
     phone.get_by_role("link", name="English").click()
-    assert phone.get_by_text("Accepted: the departments are working on it").is_visible()
+    expect(phone.get_by_text("Accepted: the departments are working on it")).to_be_visible()
     assert phone.locator("html").get_attribute("lang") == "en"
     phone.get_by_role("link", name="Large text").click()
-    assert "large" in phone.locator("html").get_attribute("class")
+    expect(phone.locator("html")).to_have_class(re.compile(r"\blarge\b"))
     phone.goto(live + "/status")  # both remembered
-    assert phone.get_by_text("Each department's work").is_visible()
+    expect(phone.get_by_text("Each department's work")).to_be_visible()
     assert "large" in phone.locator("html").get_attribute("class")
     assert fits_the_screen(phone)
     phone.get_by_role("link", name="中文").click()
-    assert phone.get_by_text("各部门办理情况").is_visible()
+    expect(phone.get_by_text("各部门办理情况")).to_be_visible()
 
 
 def test_the_receipt_prints_the_code_and_its_qr_link_opens_the_status(client, live, phone):
     created = create(client)
     receipt = urlsplit(created["receipt_url"])
     phone.goto(live + receipt.path)
-    assert phone.get_by_role("heading", name="受理回执").is_visible()
-    assert phone.get_by_text(created["query_code"]).is_visible()
+    expect(phone.get_by_role("heading", name="受理回执")).to_be_visible()
+    expect(phone.get_by_text(created["query_code"])).to_be_visible()
     assert phone.locator("svg.qr").count() == 1
     link = urlsplit(phone.get_by_role("link", name="打开办理进度").get_attribute("href"))
     fresh = phone.context.browser.new_context(viewport=phone.viewport_size)  # as on a phone

@@ -7,6 +7,8 @@ On PostgreSQL only, as the portal's browser tests: the server-side tests
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browsing import NARROW_DESK, axe_violations, desk_page, fits_the_screen, sign_in
 from tests.conftest import PASSWORD, postgresql_only
 from tests.factories import bundle_definition, create, decide, fire
@@ -49,7 +51,7 @@ def test_a_clerk_takes_in_corrects_accepts_prints_and_delivers(app, client, live
     desk.get_by_label("事项名称").fill("餐饮")
     desk.get_by_role("button", name="筛选").click()
     desk.get_by_role("link", name=re.compile("开办餐饮店")).click()
-    assert desk.get_by_role("heading", level=1).inner_text().startswith("开办餐饮店")
+    expect(desk.get_by_role("heading", level=1)).to_have_text(re.compile("^开办餐饮店"))
     no_violations(desk)
 
     bundle = bundle_definition(app, "restaurant")
