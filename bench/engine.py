@@ -331,12 +331,18 @@ def measure(measured: list[Shape], iterations: int, warmup: int) -> None:
 
 
 def engine_origin() -> str:
-    """Where the measured ``service.engine.machine`` comes from, and its tree's commit."""
+    """Where the measured engine comes from: its tree's commit, and whether the engine's own
+    files differ from it (other files' changes do not touch what is measured here)."""
     directory = Path(machine_module.__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(directory), *args], capture_output=True,
+                              text=True, check=True).stdout.strip()
+
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(directory), "describe", "--always", "--dirty", "--abbrev=7"],
-            capture_output=True, text=True, check=True).stdout.strip()
+        commit = git("rev-parse", "--short=7", "HEAD")
+        if git("status", "--porcelain", "--", "."):
+            commit += f", with uncommitted changes in {directory.name}/"
     except (OSError, subprocess.CalledProcessError):
         commit = "not a git tree"
     return f"{directory / 'machine.py'} (commit {commit})"
