@@ -10,12 +10,12 @@ from tests.db_counts import statements_sent
 from tests.factories import application_payload, create, fire
 
 BUDGETS = {  # request: (SQLite, PostgreSQL)
-    "clerk reads an application": (8, 8),
-    "applicant reads their application": (6, 6),
-    "department starts a review": (11, 11),
-    "window takes in an application": (17, 14),
-    "clerk lists applications": (5, 5),
-    "supervisor reads the overdue board": (4, 4),
+    "clerk reads an application": (3, 3),
+    "applicant reads their application": (3, 3),
+    "department starts a review": (7, 7),
+    "window takes in an application": (13, 10),
+    "clerk lists applications": (3, 3),
+    "supervisor reads the overdue board": (2, 2),
 }
 
 
@@ -31,6 +31,8 @@ def test_the_hot_path_keeps_within_its_statement_budgets(app, client, statements
     fire(client, number, "accept")
     applicant = citizen(app, created)
     supervisor = client.staff.headers("supervisor")
+    # Counted as a worker runs most of the time: every caller's token checked lately.
+    assert client.get("/api/overdue", headers=supervisor).status_code == 200
     requests = {
         "clerk reads an application": lambda: client.get(f"/api/applications/{number}"),
         "applicant reads their application": lambda: applicant.get("/api/citizen/application"),

@@ -34,7 +34,8 @@ def at(month: int, day: int) -> datetime:
 
 def show(label: str, number: str, now: datetime) -> None:
     application = operations.get_application(number)
-    body = present(application, spans=operations.paused_spans(application), today=now.date())
+    spans = operations.paused_spans(application, operations.history(application))
+    body = present(application, spans=spans, today=now.date())
     item = next(each for each in body["items"] if each["item_code"] == ITEM)["clock"]
     clock = body["clock"]
     print(f"{label:<34} {item['committed_due']!s:<11} {item['statutory_due']!s:<11} "

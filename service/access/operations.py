@@ -8,14 +8,17 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.acts import Action, record_act
 from ..catalog.models import Department
 from ..core.database import db, utcnow
 from .models import ApiToken, User, UserDepartment
+from .recent_tokens import recent_tokens
 from .roles import DEPARTMENT_ROLES, Role
 from .usernames import username_problems
 
@@ -87,6 +90,7 @@ def update_user(user: User, *, display_name: str, role: Role, departments: list[
                         + [UserDepartment(department_code=code)
                            for code in sorted(wanted - user.department_codes)])
     db.session.flush()
+    recent_tokens().forget()  # the role and departments rules read
     changes = {name: {"from": before[name], "to": after[name]} for name in before
                if before[name] != after[name]}
     if changes:
@@ -118,6 +122,7 @@ def set_active(user: User, active: bool, *, by_user_id: int | None) -> User:
     if user.active != active:
         user.active = active
         db.session.flush()
+        recent_tokens().forget()
         record_act(Action.USER_ACTIVATED if active else Action.USER_DEACTIVATED, user.username,
                    user_id=by_user_id)
     return user
@@ -157,11 +162,20 @@ def issue_token(user: User, name: str, days: int = 90,
 def user_for_token(secret: str, now: datetime | None = None) -> User | None:
     """The active user behind a valid, unexpired, unrevoked token."""
     now = now or utcnow()
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    digest = _digest(secret)
+    recent = recent_tokens()
+    if (kept := recent.get(digest)) is not None:
+        user, expires_at = kept
+        return db.session.merge(user, load=False) if expires_at > now else None
+    # One round trip: the token, its user and the user's departments, which every rule reads.
+    token = db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == digest)
+        .options(joinedload(ApiToken.user).joinedload(User.departments))).unique().first()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     if not token.user.active:
         return None
+    recent.keep(digest, token.user, token.expires_at, current_app.config["TOKEN_CACHE_SECONDS"])
     return token.user
 
 
@@ -177,6 +191,7 @@ def revoke_token(user: User, token_id: int, now: datetime | None = None, *,
     if token is not None and token.revoked_at is None:
         token.revoked_at = now or utcnow()
         db.session.flush()
+        recent_tokens().forget()
         record_act(Action.TOKEN_REVOKED, user.username, {
             "token": token.id, "name": token.name, "prefix": token.prefix},
             user_id=by_user_id, at=token.revoked_at)

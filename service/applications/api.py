@@ -28,8 +28,9 @@ ONLINE_APPLICATIONS_PER_CLIENT = "30 per hour"  # anonymous applicants; staff ar
 
 def application_detail(application, viewer: Viewer) -> dict:
     """The application with its history and clocks, as far as ``viewer`` may see it."""
-    body = present(application, operations.history(application),
-                   operations.paused_spans(application), personal_data=viewer.personal_data,
+    events = operations.history(application)
+    body = present(application, events,
+                   operations.paused_spans(application, events), personal_data=viewer.personal_data,
                    staff_names=viewer.staff_names, results=operations.results(application),
                    visits=operations.visits(application))
     if viewer.departments is not None:

@@ -27,6 +27,7 @@ from ..engine.errors import InvalidTriggerInput
 from ..engine.inputs import check_submission, check_trigger_input, correction_due
 from ..engine.machine import Guards, Step, WorkflowState, outcome_of
 from ..engine.states import (
+    ITEM_CLOCK_STOPPED,
     ApplicantKind,
     ApplicationState,
     AutomaticTrigger,
@@ -158,8 +159,10 @@ def _next_number(now: datetime) -> str:
 
 
 def get_application(number: str) -> Application:
+    """The application with its items, in one statement (reads only: see :func:`lock`)."""
     application = db.session.scalars(
-        select(Application).where(Application.number == number)).first()
+        select(Application).where(Application.number == number)
+        .options(joinedload(Application.items))).unique().first()
     if application is None:
         raise ApplicationNotFound(number)
     return application
@@ -184,13 +187,19 @@ def history(application: Application) -> list[Event]:
         .options(joinedload(Event.actor_user).options(_ACTOR_NAMES_ONLY))))
 
 
-def paused_spans(application: Application) -> list[PausedSpan]:
+def paused_spans(application: Application, events: list[Event]) -> list[PausedSpan]:
+    """The spans its items' clocks stood still. A span begins with an item's step into a state
+    that stops its clock, so a history (``events``) without one spares the query."""
+    if not any(event.item_code and event.to_state in ITEM_CLOCK_STOPPED for event in events):
+        return []
     return list(db.session.scalars(
         select(PausedSpan).where(PausedSpan.application_id == application.id)))
 
 
 def results(application: Application) -> list[ItemResult]:
     """What the approved items issued, in the items' order: what the applicant receives."""
+    if not any(row.state == ItemState.APPROVED for row in application.items):
+        return []  # only an approval issues a result
     return list(db.session.scalars(
         select(ItemResult).join(ItemResult.item)
         .where(ItemResult.application_id == application.id)
@@ -234,6 +243,9 @@ def allowed_triggers(application: Application) -> dict:
 def lock(number: str) -> Application:
     """The application, its row locked (``SELECT … FOR UPDATE``) until the request commits: two
     writers of one application run one after the other, the second seeing the first's result.
+    Its items come in a statement of their own, after the lock: joined to the locking statement,
+    a writer that waited would get its application's row as the winner left it but the items as
+    they were before (PostgreSQL rechecks only the locked rows).
 
     Raises:
         ApplicationNotFound.

@@ -60,6 +60,9 @@ class Config:
                                  else {})
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies in front of the app that append to X-Forwarded-For (core/proxies.py).
+    # How long a worker trusts a bearer token it checked, without asking the database again
+    # (service/access/recent_tokens.py); 0: ask on every request.
+    TOKEN_CACHE_SECONDS = float(os.environ.get("TOKEN_CACHE_SECONDS", "10"))
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

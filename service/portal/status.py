@@ -33,10 +33,10 @@ def status_of(application: Application, today: date | None = None) -> dict:
     today = today or local_date(utcnow())
     bundle = machine_for(application.bundle_version).bundle
     materials = {material.code: material.name for material in bundle.materials}
-    spans = defaultdict(list)
-    for span in operations.paused_spans(application):
-        spans[span.item_id].append(span)
     events = operations.history(application)
+    spans = defaultdict(list)
+    for span in operations.paused_spans(application, events):
+        spans[span.item_id].append(span)
     clock = application_clock(application, today)
     items = []
     for row in application.items:

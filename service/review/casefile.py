@@ -44,9 +44,10 @@ def department_item(application: Application, item_code: str,
 def casefile(application: Application, row: ApplicationItem, user, today: date) -> dict:
     bundle = machine_for(application.bundle_version).bundle
     item = bundle.item(row.item_code)
-    events = [event for event in operations.history(application)
-              if event.item_code in (None, row.item_code)]
-    spans = [span for span in operations.paused_spans(application) if span.item_id == row.id]
+    history = operations.history(application)
+    events = [event for event in history if event.item_code in (None, row.item_code)]
+    spans = [span for span in operations.paused_spans(application, history)
+             if span.item_id == row.id]
     items = {entry["code"]: entry for entry in application.bundle_version.definition["items"]}
     results = [present_result(result, items) for result in operations.results(application)]
     allowed = operations.allowed_triggers(application)["items"].get(row.item_code, [])

@@ -22,7 +22,7 @@ ACTIONS = (Trigger.ACCEPT, Trigger.REQUEST_CORRECTION, Trigger.SUPPLEMENT, Trigg
 def casefile(application: Application, calendar, today: date) -> dict:
     bundle = machine_for(application.bundle_version).bundle
     events = operations.history(application)
-    body = present(application, events, operations.paused_spans(application), today=today,
+    body = present(application, events, operations.paused_spans(application, events), today=today,
                    personal_data=True, results=operations.results(application),
                    visits=operations.visits(application))
     allowed = set(operations.allowed_triggers(application)["application"])

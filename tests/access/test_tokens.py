@@ -10,8 +10,10 @@ from sqlalchemy import func, select, text
 
 from service.access.models import ApiToken, User
 from service.access.operations import issue_token
+from service.applications.models import Application, ApplicationItem
+from service.catalog.models import Department
 from service.core.database import db
-from tests.db_counts import counts
+from tests.db_counts import counts, statements_sent
 from tests.factories import application_payload, create
 
 
@@ -198,3 +200,43 @@ def test_invalid_token_requests_are_422_and_issue_nothing(client, app, payload):
     before = access_rows(app)
     assert client.post("/api/tokens", json=payload).status_code == 422
     assert access_rows(app) == before
+
+
+# --- A worker trusts a token it checked lately (service/access/recent_tokens.py) --------------
+
+
+def token_lookups(statements) -> int:
+    return sum("FROM api_tokens" in statement for statement, _ in statements)
+
+
+def test_a_token_checked_lately_is_not_looked_up_again(client, app):
+    headers = client.staff.headers("reviewer")
+    with statements_sent(app) as statements:
+        for _ in range(3):
+            assert client.get("/api/applications", headers=headers).status_code == 200
+    assert token_lookups(statements) == 1
+
+
+def test_with_the_cache_off_every_request_looks_its_token_up(client, app):
+    app.config["TOKEN_CACHE_SECONDS"] = 0
+    headers = client.staff.headers("reviewer")
+    with statements_sent(app) as statements:
+        for _ in range(3):
+            assert client.get("/api/applications", headers=headers).status_code == 200
+    assert token_lookups(statements) == 3
+
+
+def test_a_changed_role_or_department_holds_from_the_next_request(client, app):
+    reviewer, admin = user_id(app, "reviewer"), client.staff.headers("admin")
+    created = create(client, "company_closure")
+    number, headers = created["number"], client.staff.headers("reviewer")
+    assert client.get(f"/api/applications/{number}", headers=headers).status_code == 200
+    with app.app_context():
+        theirs = select(ApplicationItem.department_code).join(Application).where(
+            Application.number == number)
+        elsewhere = db.session.scalar(select(Department.code).where(Department.code.not_in(theirs)))
+    response = client.patch(f"/api/users/{reviewer}", headers=admin,
+                            json={"departments": [elsewhere]})
+    assert response.status_code == 200, response.get_json()
+    # Not one of the closure's departments any more: the application is out of sight.
+    assert client.get(f"/api/applications/{number}", headers=headers).status_code == 404
