@@ -105,7 +105,7 @@ class Clock:
         elif step.trigger == Trigger.ACCEPT:
             application.accepted_on = received if application.correction_notice_late else (
                 self.today)
-            self._set_application_deadlines()
+            self._set_application_deadlines(pauses=())  # no item has run yet, none has paused
         elif step.trigger == AutomaticTrigger.CONCLUDE:
             application.concluded_at = self.now
 
@@ -168,11 +168,11 @@ class Clock:
         row.committed_due, row.statutory_due = found.committed_due, found.statutory_due
         row.yellow_on, row.due_provisional = found.yellow_on, found.provisional
 
-    def _set_application_deadlines(self) -> None:
+    def _set_application_deadlines(self, pauses: list[tuple[date, date]] | None = None) -> None:
         application = self.application
         if application.accepted_on is None:
             return
-        pauses = self._ended_pauses()
+        pauses = self._ended_pauses() if pauses is None else pauses
         application.paused_days = merged_days(self.calendar, pauses, self.bundle.limits.unit)
         found = deadlines(self.calendar, application.accepted_on, self.bundle.limits,
                           pauses=pauses, yellow_share=self.yellow_share)
