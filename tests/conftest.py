@@ -27,6 +27,7 @@ from service import create_app
 from service.access import attempts
 from service.access.models import User, UserDepartment
 from service.access.operations import PASSWORD_METHOD, issue_token
+from service.access.recent_tokens import recent_tokens
 from service.access.roles import Role
 from service.catalog.definitions import load_catalog
 from service.catalog.operations import publish
@@ -143,6 +144,7 @@ def app(session_app):
     limiter.reset()
     attempts.reset(session_app)
     with session_app.app_context():
+        recent_tokens().forget()
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):

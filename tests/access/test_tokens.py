@@ -217,8 +217,8 @@ def test_a_token_checked_lately_is_not_looked_up_again(client, app):
     assert token_lookups(statements) == 1
 
 
-def test_with_the_cache_off_every_request_looks_its_token_up(client, app):
-    app.config["TOKEN_CACHE_SECONDS"] = 0
+def test_with_the_cache_off_every_request_looks_its_token_up(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "TOKEN_CACHE_SECONDS", 0)
     headers = client.staff.headers("reviewer")
     with statements_sent(app) as statements:
         for _ in range(3):
