@@ -116,7 +116,8 @@ RSS_TARGET_MIB = 150
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Seed the database first: .venv/bin/python bench/seed.py N (into --url).")
+        epilog="Seed the database first: .venv/bin/python bench/seed.py N makes "
+               "onething_bench (--name another, then --url here).")
     parser.add_argument("--url", default=DEFAULT_URL,
                         help="the seeded database (default: %(default)s)")
     parser.add_argument("--duration", type=int, default=10,
@@ -290,7 +291,8 @@ class Database:
         """Whether another connection runs a statement (one of the workers', say)."""
         return bool(self.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND state = 'active' AND pid <> pg_backend_pid()")[0][0])
+            "AND backend_type = 'client backend' AND state = 'active' "
+            "AND pid <> pg_backend_pid()")[0][0])
 
 
 @dataclass(frozen=True)
