@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint bench clean translations screenshots
+.PHONY: install run test lint bench bench-engine clean translations screenshots
 
 install: $(INSTALLED)
 
@@ -41,8 +41,14 @@ bench: install
 	$(BIN)/python bench/window_lists.py
 	$(BIN)/python bench/review_lists.py
 
+## bench-engine: the engine beside SpiffWorkflow 3.2.0, which lives in the benchmark's own venv
+bench-engine:
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-engine.txt
+	.venv-bench/bin/python bench/engine.py
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-bench instance .pytest_cache .ruff_cache .hypothesis
 
 ## translations: extract the messages and update the English catalog
 translations: install
