@@ -13,10 +13,14 @@ send the SQL of onething's hot requests through plain psycopg 3 (``gunicorn … 
 
 Nothing in ``service/`` changes: the blueprint is registered here, with a public access rule
 (``service/access/policy.py`` refuses an endpoint without one) and exempt from CSRF as the API
-is. It answers through onething's request hooks, as every endpoint of the app does: the
-baselines are the same framework with plain SQL, not a bare Flask app. Each gunicorn worker
-opens one connection (``DATABASE_URL``) at its first baseline request, after the fork, and
-again if it is lost; sync workers serve one request at a time, so one is enough.
+is. There it answers through onething's request hooks (the access check, the input guard, the
+limiter, CSRF, the commit point, the security headers…), as every endpoint of the app does.
+The same blueprint also answers under ``/plain`` from a Flask app with nothing else, as the
+bare Flask endpoints of docs/PERFORMANCE.md did: the difference is what the hooks cost.
+
+Each gunicorn worker opens one connection (``DATABASE_URL``) at its first baseline request,
+after the fork, and again if it is lost; sync workers serve one request at a time, so one is
+enough.
 """
 
 from __future__ import annotations
@@ -26,13 +30,13 @@ import os
 from pathlib import Path
 
 import psycopg
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, Flask, abort, jsonify
 from psycopg.rows import dict_row
 
 import service
 from service.access.policy import PUBLIC, RULES
 from service.core.security import csrf
-from wsgi import app
+from wsgi import app as onething
 
 BARE_ADVANCE = "bench: bare advance"
 FLIPPED = {"reviewing": "open", "open": "reviewing"}
@@ -95,6 +99,18 @@ def connection_lost(error):
 for endpoint in ("read", "advance"):
     RULES[f"{bp.name}.{endpoint}"] = PUBLIC
 csrf.exempt(bp)
-app.register_blueprint(bp)
+onething.register_blueprint(bp)
+
+plain = Flask(__name__)
+plain.json.ensure_ascii = False  # as onething's: the same bytes
+plain.register_blueprint(bp, url_prefix="/plain" + bp.url_prefix)
+
+
+def app(environ, start_response):
+    """gunicorn's entry: /plain/… to the plain app, everything else to onething."""
+    chosen = plain if environ.get("PATH_INFO", "").startswith("/plain/") else onething
+    return chosen(environ, start_response)
+
+
 # Which tree's app this is (a worktree's, say): bench/run.py prints it from the log.
 logging.getLogger(__name__).info("onething from %s", Path(service.__file__).parent)

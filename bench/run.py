@@ -69,6 +69,7 @@ import json
 import logging
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -99,16 +100,18 @@ WARM_UP_READS = 16  # of each bundle's application: a worker misses one with odd
 SLOW_MS = 1_000  # alone; slower requests are loaded with one connection per worker
 TIMEOUT = "30s"  # gunicorn.conf.py's: a slower answer is a worker killed, not a figure
 
-NAMES = ("bare-read", "citizen", "clerk", "list", "overdue", "stats", "bare-advance",
-         "advance", "intake")
-LABELS = {"bare-read": "bare read (psycopg, one row)", "citizen": "applicant's status (API)",
-          "clerk": "clerk's read", "list": "reviewer's list (/review)",
-          "overdue": "overdue board", "stats": "statistics",
-          "bare-advance": "bare advance (psycopg)", "advance": "advance (start_review)",
+NAMES = ("bare-read", "plain-read", "citizen", "clerk", "list", "overdue", "stats",
+         "bare-advance", "plain-advance", "advance", "intake")
+LABELS = {"bare-read": "bare read (psycopg, one row)", "plain-read": "  the same, plain Flask",
+          "citizen": "applicant's status (API)", "clerk": "clerk's read",
+          "list": "reviewer's list (/review)", "overdue": "overdue board",
+          "stats": "statistics", "bare-advance": "bare advance (psycopg)",
+          "plain-advance": "  the same, plain Flask", "advance": "advance (start_review)",
           "intake": "intake (create + accept)", "create": "  create", "accept": "  accept"}
-BESIDE = {"citizen": "bare-read", "clerk": "bare-read", "list": "bare-read",
-          "overdue": "bare-read", "stats": "bare-read", "advance": "bare-advance",
-          "intake": "bare-advance"}
+BESIDE = {"plain-read": "bare-read", "citizen": "bare-read", "clerk": "bare-read",
+          "list": "bare-read", "overdue": "bare-read", "stats": "bare-read",
+          "plain-advance": "bare-advance", "advance": "bare-advance", "intake": "bare-advance"}
+PLAIN = {"bare-read": "plain-read", "bare-advance": "plain-advance"}  # no onething hooks
 TARGETS = {"citizen": (0.60, None), "clerk": (0.60, None), "advance": (0.70, 2.0)}
 RSS_TARGET_MIB = 150
 
@@ -146,10 +149,12 @@ def arguments() -> argparse.Namespace:
 
 
 def selected(only: list[str] | None, skip: list[str]) -> list[str]:
-    """The loads to run, in the order of NAMES: those asked for, with their baselines."""
+    """The loads to run, in the order of NAMES: those asked for, with their baselines (in
+    onething's stack and plain), less those skipped."""
     wanted = set(only or NAMES) - set(skip)
     wanted |= {BESIDE[name] for name in wanted if name in BESIDE}
-    return [name for name in NAMES if name in wanted]
+    wanted |= {PLAIN[name] for name in wanted if name in PLAIN}
+    return [name for name in NAMES if name in wanted - set(skip)]
 
 
 def line(method: str, path: str, body: dict | None = None, **headers: str) -> str:
@@ -172,6 +177,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     connections: int
+    others: float = 0.0  # the share of the machine's CPU others used meanwhile
 
     @property
     def rate(self) -> float:
@@ -389,15 +395,25 @@ class Server:
         pid = self.master.pid
         return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
 
+    def from_workers(self, name: str) -> list[str]:
+        """A file of /proc for each worker (one that has just exited is left out)."""
+        texts = []
+        for pid in self.workers():
+            try:
+                texts.append(Path(f"/proc/{pid}/{name}").read_text())
+            except FileNotFoundError:
+                continue
+        return texts
+
     def workers_rss_mib(self) -> list[float]:
-        return [int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
-                    .group(1)) / 1024 for pid in self.workers()]
+        return [int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+                for status in self.from_workers("status")]
 
     def cpu_ticks(self) -> int:
         """The workers' CPU time so far (user + system), in clock ticks."""
         total = 0
-        for pid in self.workers():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        for stat in self.from_workers("stat"):
+            fields = stat.rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
         return total
 
@@ -452,11 +468,47 @@ class Server:
         return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
+class Machine:
+    """How much CPU the machine spent, and how much of it this run did: gunicorn, the
+    PostgreSQL backends of its database, wrk and this script."""
+
+    def __init__(self, server: Server, url: str):
+        self.server = server
+        database = re.escape(psycopg.conninfo.conninfo_to_dict(url)["dbname"])
+        self.backend = re.compile(rf"^postgres: [^:]*: \S+ {database} ")
+        self.hertz = os.sysconf("SC_CLK_TCK")
+
+    def ticks(self) -> tuple[int, int]:
+        """(every process's, this run's), in clock ticks."""
+        fields = [int(each) for each in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        busy = sum(fields[:8]) - fields[3] - fields[4]  # less idle and iowait
+        ours = self.server.cpu_ticks()
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and self.backend.match(
+                        (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()):
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    ours += int(stat[11]) + int(stat[12])
+            except (OSError, UnicodeDecodeError):
+                continue
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):  # wrk, once it has exited
+            usage = resource.getrusage(who)
+            ours += round((usage.ru_utime + usage.ru_stime) * self.hertz)
+        return busy, ours
+
+    def others_share(self, before: tuple[int, int], seconds: float) -> float:
+        busy, ours = self.ticks()
+        others = (busy - before[0]) - (ours - before[1])
+        return max(others, 0) / (seconds * self.hertz * (os.cpu_count() or 1))
+
+
 def wrk(server: Server, work: Path, args: argparse.Namespace, name: str, requests: list[str],
         mode: str = "cycle", connections: int | None = None, seconds: int | None = None
         ) -> Result:
     """One load: wrk with bench/requests.lua over ``requests`` written to a file."""
     connections = connections or args.connections
+    machine = Machine(server, args.url)
+    before, started = machine.ticks(), time.monotonic()
     path = work / f"{name}.txt"
     path.write_text("\n".join(requests) + "\n", encoding="utf-8")
     command = ["wrk", f"-t{args.threads}", f"-c{connections}", f"-d{seconds or args.duration}s",
@@ -480,7 +532,8 @@ def wrk(server: Server, work: Path, args: argparse.Namespace, name: str, request
     return Result(figures["answered"], float(figures["seconds"]), figures["non2xx"],
                   {str(status): count for status, count in figures["statuses"].items()},
                   sum(figures["errors"][kind] for kind in ("connect", "read", "write", "timeout")),
-                  figures["p50_us"] / 1000, figures["p99_us"] / 1000, connections)
+                  figures["p50_us"] / 1000, figures["p99_us"] / 1000, connections,
+                  machine.others_share(before, time.monotonic() - started))
 
 
 # --- The run ----------------------------------------------------------------------------------
@@ -492,6 +545,8 @@ def requests_of(picked: Picked, granted: Credentials, cookie: str) -> dict[str, 
     supervisor = f"Bearer {granted.tokens['bench_supervisor']}"
     return {
         "bare-read": [line("GET", f"/bench/baseline/read/{number}") for number in picked.sample],
+        "plain-read": [line("GET", f"/plain/bench/baseline/read/{number}")
+                       for number in picked.sample],
         "citizen": [line("GET", "/api/citizen/application", Authorization=f"Bearer {token}")
                     for token in granted.citizens.values()],
         "clerk": [line("GET", f"/api/applications/{number}", Authorization=clerk)
@@ -501,6 +556,8 @@ def requests_of(picked: Picked, granted: Credentials, cookie: str) -> dict[str, 
         "stats": [line("GET", "/api/stats", Authorization=supervisor)],
         "bare-advance": [line("POST", f"/bench/baseline/advance/{number}/{item}")
                          for _, _, number, item in picked.bare],
+        "plain-advance": [line("POST", f"/plain/bench/baseline/advance/{number}/{item}")
+                          for _, _, number, item in picked.bare],
         "advance": [line("POST", f"/api/applications/{number}/transitions",
                          {"trigger": "start_review", "item": item}, Authorization=reviewer)
                     for _, number, item, _ in picked.advance],
@@ -574,7 +631,7 @@ def run(args: argparse.Namespace, work: Path) -> tuple[dict[str, Result], list[f
             else:
                 mode = "once" if name == "advance" else "cycle"
                 results[name] = wrk(server, work, args, name, requests[name], mode, connections)
-            if name == "bare-advance":  # before onething writes to those applications
+            if name in ("bare-advance", "plain-advance"):  # before the next writes
                 database.undo_bare_advance()
             waited = server.drain(database.busy)
             print(f"loaded     {name}: {results[name].rate:,.1f} req/s; the workers idle "
@@ -595,8 +652,8 @@ def run(args: argparse.Namespace, work: Path) -> tuple[dict[str, Result], list[f
 
 def report(args: argparse.Namespace, results: dict[str, Result], warm_rss: list[float],
            rss: list[float]) -> None:
-    headers = ["request", "req/s", "p50 ms", "p99 ms", "non-2xx", "s", "beside", "ratio",
-               "p99 ratio", "target"]
+    headers = ["request", "req/s", "p50 ms", "p99 ms", "non-2xx", "s", "others", "beside",
+               "ratio", "p99 ratio", "target"]
     rows = []
     for name, result in results.items():
         beside = results.get(BESIDE.get(name, ""))
@@ -606,11 +663,12 @@ def report(args: argparse.Namespace, results: dict[str, Result], warm_rss: list[
         rows.append([LABELS[name], f"{result.rate:,.1f}", f"{result.p50_ms:,.1f}",
                      f"{result.p99_ms:,.1f}", f"{result.non2xx:,}",
                      "" if name == "intake" else f"{result.seconds:.1f}",
+                     "" if name == "intake" else f"{result.others:.0%}",
                      BESIDE.get(name, ""), ratio, p99_ratio, target(name, result, beside)])
     widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(headers)]
 
     def text(row: list[str]) -> str:
-        return " | ".join(cell.ljust(width) if i in (0, 6, 9) else cell.rjust(width)
+        return " | ".join(cell.ljust(width) if i in (0, 7, 10) else cell.rjust(width)
                           for i, (cell, width) in enumerate(zip(row, widths, strict=True)))
 
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn "
@@ -625,6 +683,13 @@ def report(args: argparse.Namespace, results: dict[str, Result], warm_rss: list[
                   f"{result.connections} at a time (one per worker)")
         if result.non2xx or result.socket_errors:
             print(f"{name}: statuses {result.statuses}, socket errors {result.socket_errors}")
+    plain = [f"{name} {times(results[name].rate / results[PLAIN[base]].rate)}"
+             + (f", p99 {times(results[name].p99_ms / results[PLAIN[base]].p99_ms)}"
+                if name == "advance" else "")
+             for name, base in BESIDE.items()
+             if name in TARGETS and name in results and PLAIN[base] in results]
+    if plain:
+        print("beside the plain Flask baselines: " + "; ".join(plain))
     for when, sizes in (("after the warm-up (every machine compiled)", warm_rss),
                         ("after the run", rss)):
         verdict = "met" if max(sizes, default=0) < RSS_TARGET_MIB else "missed"
