@@ -37,10 +37,10 @@ psycopg, in one run (issue 18).
    item of the reviewer's department, picked beforehand by a query: the items open, then items
    under review set back to open for the run (no event; those not advanced are set back after).
    The intake is two loads: applications created for the duration, then each accepted once.
-   A request that takes more than a second alone is sent 2 × workers times, one per worker at
-   a time: sixteen connections would queue more work than the run lasts. After each load the
-   run waits until the workers are idle: a sync worker serves what wrk left queued, though
-   nobody reads the answer.
+   A request that takes more than half a second alone is sent 2 × workers times, one per
+   worker at a time: sixteen connections would queue more work than the run lasts. After each
+   load the run waits until the workers are idle: a sync worker serves what wrk left queued,
+   though nobody reads the answer.
 6. The table. gunicorn is stopped, also on failure, and the baselines' changes undone.
 
 Reading the table. ``req/s`` counts every answer over the seconds the load ran (``s``: a load
@@ -97,7 +97,7 @@ BARE_ADVANCE = "bench: bare advance"  # the reason of bench/baseline.py's events
 BARE_ADVANCE_ITEMS = 2_000  # cycled: each request flips one between reviewing and open
 ADVANCE_PER_SECOND = 1_500  # items picked per second of --duration: more than a run advances
 WARM_UP_READS = 16  # of each bundle's application: a worker misses one with odds 1 in 65,536
-SLOW_MS = 1_000  # alone; slower requests are loaded with one connection per worker
+SLOW_MS = 500  # alone; slower requests are sent a few times, one per worker at a time
 TIMEOUT = "30s"  # gunicorn.conf.py's: a slower answer is a worker killed, not a figure
 
 NAMES = ("bare-read", "plain-read", "citizen", "clerk", "list", "overdue", "stats",
@@ -698,7 +698,9 @@ def report(args: argparse.Namespace, results: dict[str, Result], warm_rss: list[
 
 
 def times(ratio: float) -> str:
-    """Two decimals, or two significant digits below 0.1."""
+    """Two decimals; two significant digits below 0.1; below 0.001, that it is."""
+    if ratio < 0.001:
+        return "< 0.001×"
     return f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.2g}×"
 
 
