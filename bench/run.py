@@ -448,12 +448,14 @@ class Server:
             response = connection.getresponse()
             status, answer = response.status, response.read()
         except (OSError, http.client.HTTPException) as error:
-            raise RuntimeError(f"{name}: {method} {path} got no answer: {error!r}") from error
+            raise RuntimeError(f"{name}: {method} {path} got no answer ({error!r}; a worker "
+                               f"that took over {TIMEOUT} is killed): --skip {name} leaves it "
+                               "out") from error
         finally:
             connection.close()
         if not 200 <= status < 300:
-            raise RuntimeError(f"{name}: {method} {path} answered {status}, not 2xx: "
-                               f"{answer[:500].decode(errors='replace')}")
+            raise RuntimeError(f"{name}: {method} {path} answered {status}, not 2xx (--skip "
+                               f"{name} leaves it out): {answer[:500].decode(errors='replace')}")
         return answer
 
     def sign_in(self, username: str) -> str:
@@ -601,8 +603,8 @@ def run(args: argparse.Namespace, work: Path) -> tuple[dict[str, Result], list[f
         for name in names:
             started = time.perf_counter()
             if name == "intake":
-                created = json.loads(server.check("create", requests["create"][0]))
-                server.check("accept", accept(created["number"], granted))
+                created = json.loads(server.check(name, requests["create"][0]))
+                server.check(name, accept(created["number"], granted))
             else:
                 server.check(name, requests[name][0])
                 if name == "advance":  # its first item is advanced now
