@@ -3,15 +3,16 @@
 The target: a department's reviewer's lists and item page, and its supervisor's board, in under
 100 ms of server time each, with 100,000 applications in PostgreSQL. Three parts:
 
-1. Seeding. The county's year of ``window_lists.py`` (``county_year.py``: every state a year
+1. Seeding. The county's year of ``window_lists.py`` (``seeding/load.py``: every state a year
    leaves, each item with its history and its clock, written with COPY, then VACUUM ANALYZE).
    Then the busiest department, the one with the most items open to a decision (open,
    reviewing, paused, correction: the seed starts a review within 90 minutes of an item
    opening, so state ``open`` alone counts a handful), gets its own reviewer and supervisor,
    and those items their assignees in one UPDATE, as a department of four works them: one in
    four nobody's yet, the rest shared evenly between the reviewer measured and three colleagues
-   (the seed's reviewers, of every department). The reviewer has asked for a few extensions,
-   waiting for the supervisor in ``extension_requests``. ANALYZE again, so the planner sees the
+   (the seed's reviewers, of every department, who had taken the items they reviewed). The
+   reviewer has asked for a few extensions, waiting for the supervisor in
+   ``extension_requests`` beside the seed's. ANALYZE again, so the planner sees the
    assignments.
 2. Pages, requested 3 times to warm up, then R times: signed in as the reviewer, the
    department's list (``/review``) as it opens, with each filter (mine, red, yellow, nobody's,
@@ -40,7 +41,6 @@ from dataclasses import dataclass
 import psycopg
 from advance import postgres_database
 from county_year import (
-    PASSWORD,
     WARM_UP,
     Page,
     StatementLog,
@@ -51,6 +51,7 @@ from county_year import (
     signed_in,
     try_statements,
 )
+from seeding.load import PASSWORD
 
 from service import create_app
 from service.access.operations import create_user
@@ -108,12 +109,15 @@ def staff_department(app, url: str, random_seed: int) -> Department:
         items = connection.execute(
             "SELECT id, state FROM application_items WHERE department_code = %s"
             " AND state = ANY(%s) ORDER BY id", (code, working)).fetchall()
-        assigned = [(item_id, rng.choice(team)) for item_id, _ in items
-                    if rng.random() >= NOBODYS_SHARE]
+        # Every item to decide given again (the seed's reviewers of every department took the
+        # ones they reviewed): one in four to nobody.
+        assigned = [(item_id, None if rng.random() < NOBODYS_SHARE else rng.choice(team))
+                    for item_id, _ in items]
         with connection.transaction():
             connection.execute(
                 "UPDATE application_items SET assignee_user_id = a.user_id,"
-                " assigned_at = opened_at + interval '2 hours'"
+                " assigned_at = CASE WHEN a.user_id IS NOT NULL"
+                " THEN opened_at + interval '2 hours' END"
                 " FROM unnest(%s::int[], %s::int[]) AS a(id, user_id)"
                 " WHERE application_items.id = a.id",
                 ([item_id for item_id, _ in assigned], [user_id for _, user_id in assigned]))
@@ -147,10 +151,12 @@ def staff_department(app, url: str, random_seed: int) -> Department:
             " ORDER BY i.state = %s DESC,"
             " (SELECT count(*) FROM events e WHERE e.application_id = a.id) DESC, i.id"
             " LIMIT 1", (code, working, ItemState.OPEN.value)).fetchone()
-        requests = connection.execute("SELECT count(*) FROM extension_requests").fetchone()[0]
+        requests = connection.execute("SELECT count(*) FROM extension_requests WHERE state = %s",
+                                      (ExtensionState.PENDING.value,)).fetchone()[0]
     department = Department(code, name, by_state, sum(1 for _, user in assigned
                                                       if user == reviewer),
-                            len(items) - len(assigned), bundle, bundle_items, tuple(item))
+                            sum(1 for _, user in assigned if user is None), bundle,
+                            bundle_items, tuple(item))
     print(f"\ndepartment {code} ({name}): {len(items):,} items to decide ("
           + ", ".join(f"{state} {count:,}" for state, count in sorted(by_state.items()))
           + f"); {department.mine:,} the reviewer's, {department.nobodys:,} nobody's; "

@@ -3,18 +3,22 @@
 The target: the desk and the lists of the window in under 100 ms of server time each, with
 100,000 applications in PostgreSQL. Three parts:
 
-1. Seeding. A database this script creates (and drops at the end, also on failure) is migrated,
-   the county catalog (``workflows/``) published, the holiday calendar seeded, eight clerks and
-   four reviewers created. N applications are then written straight into ``applications``,
-   ``application_items`` and ``events`` with COPY (through the operations it would take an
-   hour): received over the last twelve months, spread evenly over the bundles, three in four
-   online, in the states a year leaves them (85% delivered; 2–4% each waiting for intake, for a
-   correction, under review, to be handed out; 2% each refused and withdrawn), each with the
-   history that brought it there: submitted, for one in ten a correction notice and the missing
-   material, accepted, every item opened, reviewed and decided (one application in twelve has an
-   item denied, and what depends on it cancelled), concluded, delivered. Ids and numbers follow
-   the time of receipt as in production, so the queues hold the newest rows. Progress is printed
-   in rows per second, then VACUUM ANALYZE (autovacuum does the same to tables this old).
+1. Seeding. A database this script creates (and drops at the end, also on failure) is seeded by
+   ``seeding/load.py``, as ``seed.py`` seeds one at a province's scale: migrated, the county
+   catalog (``workflows/``) published, the holiday calendar seeded, eight clerks, four
+   reviewers, a supervisor and an administrator created. N applications are then written
+   straight into the tables with COPY (through the operations it would take an hour):
+   received over the last twelve months, spread evenly over the bundles, three in four
+   online, in the states a year leaves them (85% delivered; 2–4% each waiting for intake, for
+   a correction, under review, to be handed out; 2% each refused and withdrawn), each with the
+   history that brought it there: submitted, for one in ten a correction notice and the
+   missing material, accepted, every item opened, reviewed (a few paused, extended or waiting
+   on a correction the department asked for) and decided (one application in twelve has an
+   item denied, and what depends on it cancelled), concluded, delivered; the warnings the
+   sweep announced; the results, visits, paused spans and extension requests the steps wrote.
+   Ids and numbers follow the time of receipt as in production, so the queues hold the newest
+   rows. Progress is printed in rows per second, then VACUUM ANALYZE (autovacuum does the
+   same to tables this old).
 2. Pages, signed in as the first clerk through Flask's test client: each is requested 3 times to
    warm up, then R times. ``median`` and ``p90`` time ``client.get``: in process, so server time
    (the signed-in user, the queries, the template) without a network. ``SQL ms`` is the median
@@ -39,7 +43,6 @@ from advance import postgres_database
 from county_year import (
     WARM_UP,
     Page,
-    Seeded,
     StatementLog,
     arguments,
     build,
@@ -48,6 +51,7 @@ from county_year import (
     signed_in,
     try_statements,
 )
+from seeding.load import Seeded
 
 from service import create_app
 from service.core.database import db

@@ -1,0 +1,1 @@
+"""A county's applications seeded into PostgreSQL with COPY: see load.py."""

@@ -1,0 +1,125 @@
+"""Loading tables with COPY as fast as PostgreSQL takes rows, and leaving them as the migrations
+made them.
+
+Around the load, the loaded tables' secondary indexes (but the few partial ones), their unique
+constraints and every foreign key on them or pointing at them are dropped, then made again
+from their own definitions (``pg_get_indexdef``, ``pg_get_constraintdef``: same names, same
+columns; the foreign keys checked against every row as they are added), and the set is
+compared with the one before. Each table is emptied and filled by one COPY … FREEZE in its
+own transaction and connection (rows written frozen: VACUUM has nothing left to do to them),
+fed by a thread of its own (psycopg's ``QueuedLibpqWriter``) while the caller goes on making
+rows.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+
+import psycopg
+from psycopg.copy import QueuedLibpqWriter
+
+# Constraints and indexes of the loaded tables that are not their primary keys, and the foreign
+# keys that point at them: (table, name, kind, definition). Partial indexes stay: they hold few
+# rows, and PostgreSQL would write their condition back in other words (the same condition).
+_DEFINITIONS = """
+SELECT c.conrelid::regclass::text, c.conname, c.contype::text, pg_get_constraintdef(c.oid)
+FROM pg_constraint c
+WHERE (c.contype = 'u' AND c.conrelid::regclass::text = ANY(%(tables)s))
+   OR (c.contype = 'f' AND (c.conrelid::regclass::text = ANY(%(tables)s)
+                            OR c.confrelid::regclass::text = ANY(%(tables)s)))
+UNION ALL
+SELECT i.indrelid::regclass::text, x.relname, 'i', pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+WHERE i.indrelid::regclass::text = ANY(%(tables)s) AND NOT i.indisprimary
+  AND i.indpred IS NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+ORDER BY 1, 2
+"""
+RESTORING = 3  # connections making indexes and constraints at once
+
+
+def definitions(connection: psycopg.Connection, tables: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(row) for row in connection.execute(_DEFINITIONS, {"tables": tables})]
+
+
+class BulkLoad:
+    """``with BulkLoad(url, {table: columns}) as load: load.write(table, rows)``; on leaving,
+    the indexes and constraints are back (``restored``: seconds they took)."""
+
+    def __init__(self, url: str, columns: dict[str, tuple[str, ...]]):
+        self.url, self.columns = url, columns
+        self.definitions: list[tuple[str, ...]] = []
+        self.restored = 0.0
+        self._stack = ExitStack()
+        self._copies: dict[str, psycopg.Copy] = {}
+
+    def __enter__(self) -> BulkLoad:
+        tables = list(self.columns)
+        with psycopg.connect(self.url, autocommit=True) as admin:
+            self.definitions = definitions(admin, tables)
+            for table, name, kind, _ in sorted(self.definitions, key=lambda each: each[2] != "f"):
+                admin.execute(f'DROP INDEX "{name}"' if kind == "i"
+                              else f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        try:
+            for table, columns in self.columns.items():
+                # Commits once its copy has ended; rolls back on an error.
+                connection = self._stack.enter_context(psycopg.connect(self.url))
+                connection.execute("SET synchronous_commit = off")
+                connection.execute(f"TRUNCATE {table}")  # so that COPY may freeze its rows
+                cursor = connection.cursor()
+                self._copies[table] = self._stack.enter_context(cursor.copy(
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FREEZE)",
+                    writer=QueuedLibpqWriter(cursor)))
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def write(self, table: str, rows: bytes) -> None:
+        if rows:
+            self._copies[table].write(rows)
+
+    def end(self) -> None:
+        """Every copy ended (once its queue is written) and its transaction committed."""
+        self._stack.close()
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is not None:
+            self._stack.__exit__(kind, error, traceback)
+            return
+        self.end()
+        started = time.perf_counter()
+        self.restore()
+        self.restored = time.perf_counter() - started
+
+    def restore(self) -> None:
+        """The indexes and unique constraints, then the foreign keys (whose checks lock out
+        index builds on their tables), each batch on a few connections at once, biggest
+        tables first."""
+        tables = list(self.columns)
+        with psycopg.connect(self.url, autocommit=True) as admin:
+            sizes = dict(admin.execute(
+                "SELECT relname::text, pg_relation_size(oid) FROM pg_class"
+                " WHERE relname = ANY(%s)", (tables,)).fetchall())
+        keys = [each for each in self.definitions if each[2] != "f"]
+        foreign = [each for each in self.definitions if each[2] == "f"]
+        for batch in (keys, foreign):
+            batch.sort(key=lambda each: -sizes.get(each[0], 0))
+            with ThreadPoolExecutor(RESTORING) as pool:
+                list(pool.map(self._make, batch))
+        with psycopg.connect(self.url, autocommit=True) as admin:
+            after = definitions(admin, tables)
+        if after != self.definitions:
+            raise RuntimeError("the indexes and constraints restored differ from the "
+                               f"migrations': {sorted(set(after) ^ set(self.definitions))}")
+
+    def _make(self, dropped: tuple[str, ...]) -> None:
+        table, name, kind, definition = dropped
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            # One sort per connection, the connections side by side: no parallel workers.
+            connection.execute("SET maintenance_work_mem = '512MB'")
+            connection.execute("SET max_parallel_maintenance_workers = 0")
+            connection.execute(definition if kind == "i" else
+                               f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
