@@ -130,18 +130,22 @@ def measure(client: FlaskClient, log: StatementLog, page: Page, repeats: int) ->
 
 
 def explain(measured: Measured) -> None:
-    """The page's slowest statements under EXPLAIN (ANALYZE, BUFFERS), in short. Call in an
-    app context."""
+    """The page's slowest statements (by their median time) under EXPLAIN (ANALYZE, BUFFERS),
+    in short, each with the parameters of its slowest run. Call in an app context."""
     print(f"\nEXPLAIN (ANALYZE, BUFFERS), {measured.page.name} ({measured.median_ms:.1f} ms)")
-    slowest = sorted(measured.sent_ns, key=lambda key: statistics.median(measured.sent_ns[key]),
-                     reverse=True)
+    runs: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+    for key, took in measured.sent_ns.items():
+        runs[key[0]] += [(each, key) for each in took]
+    slowest = sorted(runs, key=lambda statement: statistics.median(
+        took for took, _ in runs[statement]), reverse=True)
     connection = db.session.connection()
-    for key in slowest[:SLOWEST_EXPLAINED]:
-        statement, parameters = key[0], measured.parameters[key]
+    for statement in slowest[:SLOWEST_EXPLAINED]:
+        took = [each for each, _ in runs[statement]]
+        parameters = measured.parameters[max(runs[statement])[1]]
         plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
                                           parameters).scalars().all()
-        print(f"  {statistics.median(measured.sent_ns[key]) / 1e6:.1f} ms in the page: "
-              f"{shortened(statement)}  {parameters}")
+        print(f"  {statistics.median(took) / 1e6:.1f} ms in the page (median of {len(took)}, "
+              f"slowest {max(took) / 1e6:.1f}): {shortened(statement)}  {parameters}")
         shown = [plan[0], *(line for line in plan[1:]
                             if re.search(r"Scan|Rows Removed|Sort Method", line)), plan[-1]]
         for line in shown:
