@@ -13,9 +13,8 @@ chains it (events, paused spans, extension requests, results, visits: see
 ``seeding/county.py``); running items past their committed and a few past their statutory
 deadline, so the overdue board has content. Rows go in through COPY (``seeding/load.py``);
 progress is printed in rows per second. Every seeded application's query code is the same
-(printed at the end), so is every account's password.
-
-The figures of a run on the development machine are in bench/README.md.
+(printed at the end), so is every account's password. ``--check N`` reads N of them back
+through the app and checks them against its rules (``seeding/check.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ import time
 
 import psycopg
 from advance import POSTGRES_URL
+from seeding.check import check
 from seeding.load import PASSWORD, QUERY_CODE, seed_county
 
 from service import create_app
@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None,
                         help="processes writing rows (default: one per core)")
     parser.add_argument("--seed", type=int, default=12, help="random seed (default: %(default)s)")
+    parser.add_argument("--check", type=int, default=0, metavar="N",
+                        help="then check N applications drawn at random against the app's "
+                             "rules, and the whole database for what a query can tell")
     args = parser.parse_args()
     if args.applications < 1:
         parser.error("seed at least 1 application")
@@ -92,6 +95,10 @@ def main() -> None:
           f"password {PASSWORD}")
     print(f"query code of every application: {QUERY_CODE}; the longest history: "
           f"{seeded.number}")
+    if args.check:
+        print()
+        if check(app, args.check):
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":
