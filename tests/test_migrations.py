@@ -2,7 +2,7 @@
 
 import json
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -198,3 +198,53 @@ def test_step_records_migrate_up_and_down_keeping_every_row(backend, tmp_path):
         assert notices == [{"missing": ["photo", "record"]}, {"missing": ["photo"]}]
         assert count == 2
         assert not {"visits", "item_results"} & set(inspect(db.engine).get_table_names())
+
+
+BEFORE_DASHBOARD = "fb2db7905e5a"  # the revision before the leader role and stored turnarounds
+
+
+def test_the_dashboard_migration_keeps_accounts_and_backfills_turnarounds(backend, tmp_path):
+    now = datetime(2026, 10, 9, 2, tzinfo=UTC)
+    with _database_at(backend, tmp_path, BEFORE_DASHBOARD):
+        with db.engine.begin() as connection:
+            _one_bundle_version(connection, now)
+            _insert(connection, "departments", code="tax", name="国家税务总局县税务局",
+                    definition={"code": "tax"})
+            _insert(connection, "users", id=7, username="head", display_name="王芳",
+                    password_hash="x", role="supervisor", active=True, created_at=now)
+            _insert(connection, "user_departments", user_id=7, department_code="tax")
+            _insert(connection, "api_tokens", user_id=7, name="t", token_hash="0" * 64,
+                    prefix="ot_0", created_at=now, expires_at=now)
+            _insert(connection, "calendar_years", year=2026, source="test", updated_at=now)
+            for day in range(1, 8):  # the National Day holiday, then a make-up Saturday
+                _insert(connection, "calendar_days", day=date(2026, 10, day), year=2026,
+                        kind="holiday", name="国庆节")
+            _insert(connection, "calendar_days", day=date(2026, 10, 10), year=2026,
+                    kind="workday", name="国庆节调休")
+            for key, concluded_at in ((1, datetime(2026, 10, 9, 17, tzinfo=UTC)), (2, None)):
+                _insert(connection, "applications", id=key, number=f"2026092900000{key}",
+                        bundle_version_id=1, bundle_code="b", state="submitted",
+                        channel="window", applicant_kind="person", applicant_name="李明",
+                        applicant_id_number="11010519491231002X", contact_phone="13800138000",
+                        form={}, materials_handed_in=[], materials_missing=[],
+                        delivery_method="window", query_code_hash="x", created_at=now,
+                        updated_at=now, lock_version=1, accepted_on=date(2026, 9, 29),
+                        concluded_at=concluded_at)
+
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, concluded_on, turnaround_days "
+                                           "FROM applications ORDER BY id")).all()
+            # Concluded on 10 October in China (17:00 UTC): 30 September, 8, 9 and 10 October.
+            assert [(key, str(day) if day else None, days) for key, day, days in rows] == [
+                (1, "2026-10-10", 4), (2, None, None)]
+            assert connection.execute(text("SELECT count(*) FROM user_departments")).scalar() == 1
+            assert connection.execute(text("SELECT count(*) FROM api_tokens")).scalar() == 1
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE users SET role = 'leader' WHERE id = 7"))
+
+        downgrade(directory=MIGRATIONS, revision=BEFORE_DASHBOARD)
+        with db.engine.connect() as connection:
+            assert tuple(connection.execute(text("SELECT role, active FROM users")).one()) == (
+                "clerk", False)
+            assert connection.execute(text("SELECT count(*) FROM user_departments")).scalar() == 1

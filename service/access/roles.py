@@ -10,6 +10,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"  # 部门审批人员: the items of their departments
     SUPERVISOR = "supervisor"  # a department's head: a reviewer who also approves extensions
     ADMIN = "admin"  # departments, items, bundles, the calendar, users
+    LEADER = "leader"  # the county's leaders: every department's figures, read only
 
 
 STAFF = frozenset(Role)

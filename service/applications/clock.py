@@ -107,7 +107,13 @@ class Clock:
                 self.today)
             self._set_application_deadlines(pauses=())  # no item has run yet, none has paused
         elif step.trigger == AutomaticTrigger.CONCLUDE:
-            application.concluded_at = self.now
+            application.concluded_at, application.concluded_on = self.now, self.today
+            if application.accepted_on is not None:
+                # The calendar read for today reaches a year back; older acceptances read theirs.
+                calendar = (self.calendar if application.accepted_on.year >= self.today.year - 1
+                            else self._load_calendar(application.accepted_on))
+                application.turnaround_days = calendar.count_working_days(
+                    application.accepted_on, self.today)
 
     def _item_step(self, step: Step, row: ApplicationItem, data: dict,
                    reason: str | None) -> None:

@@ -26,6 +26,7 @@ from ..engine.states import (
     DeliveryMethod,
     EventKind,
     ExtensionState,
+    FollowUpStatus,
     ItemState,
     Level,
     Outcome,
@@ -44,6 +45,7 @@ class Application(db.Model):
         # The window's queues: one state, oldest first. By state alone, PostgreSQL walked the
         # primary key from the first id to reach the newest rows, where the waiting ones are.
         Index("ix_applications_state_id", "state", "id"),
+        Index("ix_applications_created_at", "created_at"),  # received in a period
         # The window's search: exact ID number or phone, a name by its first characters.
         Index("ix_applications_applicant_id_number", "applicant_id_number"),
         Index("ix_applications_contact_phone", "contact_phone"),
@@ -82,6 +84,10 @@ class Application(db.Model):
     predicted_on: Mapped[date | None] = mapped_column(Date)
     paused_days: Mapped[int] = mapped_column(Integer, default=0)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when it concludes, for the figures to aggregate in SQL: the day (Asia/Shanghai) and
+    # the working days in (accepted_on, concluded_on].
+    concluded_on: Mapped[date | None] = mapped_column(Date, index=True)
+    turnaround_days: Mapped[int | None] = mapped_column(Integer)
     # Bumped by every write: a writer that read an older version fails instead of winning.
     lock_version: Mapped[int] = mapped_column(Integer)
     # The head of its events' chain (service/audit): the newest event's number and hash, kept
@@ -261,6 +267,24 @@ class Rating(db.Model):
     grade: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RatingFollowUp(db.Model):
+    """What was done about a bad rating, by whom and when: appended, never changed."""
+
+    __tablename__ = "rating_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), index=True)
+    status: Mapped[FollowUpStatus] = mapped_column(enum_text(FollowUpStatus, 10, "status"))
+    note: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+write_once(RatingFollowUp)
 
 
 class Draft(db.Model):

@@ -76,6 +76,17 @@ class VisitKind(StrEnum):
     DELIVERY = "delivery"  # collected the results
 
 
+class FollowUpStatus(StrEnum):
+    """What a supervisor did about a bad rating (差评整改): called the applicant back, then
+    settled it. A bad rating is open until it is resolved."""
+
+    CONTACTED = "contacted"
+    RESOLVED = "resolved"
+
+
+BAD_GRADES = range(1, 3)  # 1 and 2 of 5: 差评, each followed up
+
+
 class ExtensionState(StrEnum):
     """A reviewer's request to extend an item's limit, for the head of the department to approve
     (行政许可法 art. 42: 经本行政机关负责人批准)."""
