@@ -46,7 +46,8 @@ psycopg, in one run (issue 18).
 Reading the table. ``req/s`` counts every answer over the seconds the load ran (``s``: a load
 that sends each line once ends with its last answer). ``others`` is the share of the machine's
 CPU that processes other than this run's (gunicorn, the PostgreSQL backends of its database,
-wrk, this script) used meanwhile: over a few percent, the row is suspect. With ``--repeat N``
+wrk, this script) used meanwhile: over a few percent, the row is suspect (PostgreSQL's parallel
+and background workers count as others: statistics' share is high). With ``--repeat N``
 each request is loaded N times and the table keeps the load during which others used least.
 ``p50`` and ``p99`` are wrk's latency, from sending to the last byte: with 16 connections at 2
 sync workers, mostly waiting in the queue. ``ratio`` divides req/s by the baseline's of the
