@@ -44,6 +44,7 @@ CLERK_ONLY = Rule(roles=frozenset({Role.CLERK}))
 DEPARTMENT_STAFF = Rule(roles=DEPARTMENT_ROLES)
 SUPERVISOR_ONLY = Rule(roles=frozenset({Role.SUPERVISOR}))
 BOARD = Rule(roles=frozenset({Role.SUPERVISOR, Role.ADMIN}))
+FIGURES = Rule(roles=frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}))  # no personal data
 CITIZEN = Rule(citizen=True)
 
 RULES: dict[str, Rule] = {
@@ -84,7 +85,7 @@ RULES: dict[str, Rule] = {
     "drafts.delete_draft": CLERK_ONLY,
     "drafts.submit_draft": CLERK_ONLY,
     "overdue.list_overdue": BOARD,
-    "stats.get_stats": BOARD,
+    "stats.get_stats": FIGURES,
     "outbox.list_messages": ADMIN,
     "calendar.status": ADMIN,
     "calendar.get_year": ADMIN,

@@ -41,7 +41,10 @@ class FiguresSchema(Schema):
         "description": "visits to the window per delivered application (intake, correction, "
                        "collecting the results)"})
     fully_online_share = fields.Float(allow_none=True, metadata={
-        "description": "delivered applications with no visit from submission to delivery"})
+        "description": "delivered applications with no visit from submission to delivery, "
+                       "delivered electronically"})
+    corrections_per_application = fields.Float(allow_none=True, metadata={
+        "description": "correction notices before acceptance, per application"})
 
 
 class StatsSchema(Schema):

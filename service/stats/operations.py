@@ -1,21 +1,63 @@
-"""Turnaround, punctuality and the time the bundling saves, from the applications' clocks."""
+"""The reform's figures, aggregated in SQL where the rows are (the definitions are in
+:mod:`.figures`): per bundle and overall over the applications received in a period, per
+department over the items decided in it, week by week, and the ratings with their follow-ups.
+
+What is constant per bundle version (its materials, the items' statutory limits one after
+another) is joined in Python to the sums SQL returns per version: the sums add up, so bundles and
+the whole county fold from the same rows.
+"""
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
-from ..applications.models import Application, Visit
-from ..catalog.models import BundleVersion
+from ..access.models import User
+from ..applications.models import (
+    Application,
+    ApplicationItem,
+    Event,
+    Rating,
+    RatingFollowUp,
+    Visit,
+)
+from ..catalog.models import Bundle, BundleVersion, Department
 from ..catalog.operations import machine_for
 from ..core.database import db
-from ..engine.calendar import WorkingCalendar, local_date
-from ..engine.states import ApplicationState, Channel
-from ..workdays.operations import calendar_for_years
+from ..engine.states import (
+    BAD_GRADES,
+    ITEM_DECIDED,
+    ITEM_FINAL,
+    ApplicationState,
+    Channel,
+    DeliveryMethod,
+    EventKind,
+    FollowUpStatus,
+    ItemState,
+)
+from .sql import count_where, end_of, local_day, nearest_rank, start_of
+
+OVERALL = "all"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days in Asia/Shanghai, both included; None: unbounded."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def holds(self, moment) -> list:
+        """Conditions on a stored moment (its index serves them)."""
+        return ([moment >= start_of(self.since)] if self.since else []) + (
+            [moment < end_of(self.until)] if self.until else [])
+
+    def holds_day(self, day) -> list:
+        return ([day >= self.since] if self.since else []) + (
+            [day <= self.until] if self.until else [])
 
 
 @dataclass
@@ -28,94 +70,315 @@ class Figures:
     p90_turnaround: float | None = None
     on_time_committed: float | None = None  # share of concluded applications
     on_time_statutory: float | None = None  # of those with a statutory deadline
-    paused_days: int = 0  # working days the clocks stood still, over all applications
-    # Over the applications whose every item has a statutory limit: no other is sourced.
-    standalone_limit: float | None = None  # mean sum of the items' statutory limits
+    paused_days: int = 0
+    standalone_limit: float | None = None  # mean of the items' statutory limits one after another
     time_reduction: float | None = None  # 1 - turnaround / standalone limits
     online_share: float | None = None
-    exemption_share: float | None = None  # materials replaced by electronic certificates
-    # Of the delivered applications: the visits to the window each took, on average, and the
-    # share that took none from submission to delivery (fully online, 全程网办).
-    visits_per_application: float | None = None
+    exemption_share: float | None = None
+    visits_per_application: float | None = None  # of the delivered
     fully_online_share: float | None = None
+    corrections_per_application: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
+@dataclass
+class _Sums:
+    """What adds up across versions and bundles."""
+
+    applications: int = 0
+    online: int = 0
+    paused_days: int = 0
+    corrections: int = 0
+    concluded: int = 0
+    on_time_committed: int = 0
+    lawful: int = 0
+    on_time_statutory: int = 0
+    delivered: int = 0
+    visits: int = 0
+    fully_online: int = 0
+    materials: int = 0
+    exempt: int = 0
+    sourced: int = 0  # concluded applications whose items' statutory limits are all sourced
+    sourced_turnaround: int = 0
+    sourced_alone: float = 0
+
+    def add(self, other: _Sums) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+
 def turnaround_stats(since: date | None = None, until: date | None = None) -> dict:
-    """Figures per bundle and overall, for applications received between the two days."""
-    visits = (select(func.count(Visit.id)).where(Visit.application_id == Application.id)
-              .correlate(Application).scalar_subquery())
-    query = select(Application.bundle_code, Application.bundle_version_id, Application.channel,
-                   Application.accepted_on, Application.concluded_at,
-                   Application.committed_due, Application.statutory_due,
-                   Application.paused_days, Application.created_at, Application.state,
-                   visits.label("visits"))
-    rows = [row for row in db.session.execute(query)
-            if (since is None or local_date(row.created_at) >= since)
-            and (until is None or local_date(row.created_at) <= until)]
+    """Figures per bundle and overall, over the applications received between the two days."""
+    period = Period(since, until)
+    sums_by_bundle: dict[str, _Sums] = defaultdict(_Sums)
+    for code, sums in _sums_by_version(period):
+        sums_by_bundle[code].add(sums)
+    overall = _Sums()
+    for sums in sums_by_bundle.values():
+        overall.add(sums)
+    ranks = _turnarounds(period)
+    names = dict(db.session.execute(select(Bundle.code, Bundle.name)
+                                    .where(Bundle.code.in_(sums_by_bundle))).all())
+    bundles = [_figures(code, names[code], sums, ranks.get(code))
+               for code, sums in sorted(sums_by_bundle.items())]
+    return {"bundles": [figures.as_dict() for figures in bundles],
+            "overall": _figures(OVERALL, "全部", overall, ranks.get(OVERALL)).as_dict()}
+
+
+def _sums_by_version(period: Period) -> list[tuple[str, _Sums]]:
+    app = Application
+    concluded = and_(app.concluded_on.is_not(None), app.turnaround_days.is_not(None))
+    delivered = app.state == ApplicationState.DELIVERED
+    visits = (select(func.count(Visit.id)).where(Visit.application_id == app.id)
+              .correlate(app).scalar_subquery())
+    corrections = (select(func.count(Event.id))
+                   .where(Event.application_id == app.id,
+                          Event.trigger == EventKind.REQUEST_CORRECTION,
+                          Event.item_code.is_(None))
+                   .correlate(app).scalar_subquery())
+    visited = exists().where(Visit.application_id == app.id)
+    rows = db.session.execute(
+        select(app.bundle_version_id,
+               func.count().label("applications"),
+               count_where(app.channel == Channel.ONLINE).label("online"),
+               func.coalesce(func.sum(app.paused_days), 0).label("paused_days"),
+               func.coalesce(func.sum(corrections), 0).label("corrections"),
+               count_where(concluded).label("concluded"),
+               func.sum(app.turnaround_days).label("turnaround"),
+               count_where(and_(concluded, app.concluded_on <= app.committed_due))
+               .label("on_time_committed"),
+               count_where(and_(concluded, app.statutory_due.is_not(None))).label("lawful"),
+               count_where(and_(concluded, app.concluded_on <= app.statutory_due))
+               .label("on_time_statutory"),
+               count_where(delivered).label("delivered"),
+               func.coalesce(func.sum(case((delivered, visits), else_=0)), 0).label("visits"),
+               count_where(and_(delivered, app.delivery_method == DeliveryMethod.ELECTRONIC,
+                                ~visited)).label("fully_online"))
+        .where(*period.holds(app.created_at))
+        .group_by(app.bundle_version_id)).all()
     versions = {version.id: version for version in db.session.scalars(
-        select(BundleVersion).where(BundleVersion.id.in_({row.bundle_version_id
-                                                           for row in rows})))}
-    days = [row.accepted_on for row in rows if row.accepted_on] + [
-        local_date(row.concluded_at) for row in rows if row.concluded_at]
-    calendar = calendar_for_years(min(days).year, max(days).year) if days else None
-    groups: dict[str, list] = defaultdict(list)
+        select(BundleVersion).where(BundleVersion.id.in_([row.bundle_version_id
+                                                          for row in rows])))}
+    result = []
     for row in rows:
-        groups[row.bundle_code].append(row)
-    bundles = [_figures(code, versions[group[0].bundle_version_id].definition["name"], group,
-                        versions, calendar)
-               for code, group in sorted(groups.items())]
-    overall = _figures("all", "全部", rows, versions, calendar)
-    return {"bundles": [figures.as_dict() for figures in bundles], "overall": overall.as_dict()}
+        version = versions[row.bundle_version_id]
+        materials = version.definition["materials"]
+        alone = machine_for(version).bundle.standalone_limit()
+        sums = _Sums(
+            applications=row.applications, online=row.online, paused_days=row.paused_days,
+            corrections=row.corrections, concluded=row.concluded,
+            on_time_committed=row.on_time_committed, lawful=row.lawful,
+            on_time_statutory=row.on_time_statutory, delivered=row.delivered,
+            visits=row.visits, fully_online=row.fully_online,
+            materials=row.applications * len(materials),
+            exempt=row.applications * sum(material["exempt"] for material in materials))
+        if alone is not None and row.concluded:
+            sums.sourced, sums.sourced_turnaround = row.concluded, row.turnaround or 0
+            sums.sourced_alone = row.concluded * alone
+        result.append((version.bundle_code, sums))
+    return result
 
 
-def _figures(code: str, name: str, rows: list, versions: dict,
-             calendar: WorkingCalendar | None) -> Figures:
-    figures = Figures(bundle=code, name=name, applications=len(rows))
-    if not rows:
+def _turnarounds(period: Period) -> dict[str, tuple]:
+    """(median, p90) by nearest rank, per bundle and overall."""
+    app = Application
+    where = and_(*period.holds(app.created_at), app.concluded_on.is_not(None))
+    ranks = {row.grouped: (row.p50, row.p90) for row in db.session.execute(
+        nearest_rank(app.turnaround_days, app.bundle_code, where, 50, 90))}
+    overall = db.session.execute(nearest_rank(app.turnaround_days, None, where, 50, 90)).one()
+    if overall.p50 is not None:
+        ranks[OVERALL] = (overall.p50, overall.p90)
+    return ranks
+
+
+def _figures(code: str, name: str, sums: _Sums, ranks: tuple | None) -> Figures:
+    figures = Figures(bundle=code, name=name, applications=sums.applications,
+                      concluded=sums.concluded, paused_days=sums.paused_days)
+    if not sums.applications:
         return figures
-    figures.online_share = _share(sum(row.channel == Channel.ONLINE for row in rows), len(rows))
-    materials = [versions[row.bundle_version_id].definition["materials"] for row in rows]
-    figures.exemption_share = _share(sum(material["exempt"] for listed in materials
-                                         for material in listed),
-                                     sum(len(listed) for listed in materials))
-    figures.paused_days = sum(row.paused_days for row in rows)
-    delivered = [row for row in rows if row.state == ApplicationState.DELIVERED]
-    if delivered:
-        figures.visits_per_application = round(statistics.mean(row.visits for row in delivered),
-                                               2)
-        figures.fully_online_share = _share(sum(row.visits == 0 for row in delivered),
-                                            len(delivered))
-    done = [row for row in rows if row.concluded_at and row.accepted_on]
-    figures.concluded = len(done)
-    if not done:
+    figures.online_share = _share(sums.online, sums.applications)
+    figures.exemption_share = _share(sums.exempt, sums.materials)
+    figures.corrections_per_application = round(sums.corrections / sums.applications, 2)
+    if sums.delivered:
+        figures.visits_per_application = round(sums.visits / sums.delivered, 2)
+        figures.fully_online_share = _share(sums.fully_online, sums.delivered)
+    if not sums.concluded:
         return figures
-    concluded_on = {id(row): local_date(row.concluded_at) for row in done}
-    turnarounds = [calendar.count_working_days(row.accepted_on, concluded_on[id(row)])
-                   for row in done]
-    standalone = {id(row): machine_for(versions[row.bundle_version_id]).bundle.standalone_limit()
-                  for row in done}
-    figures.median_turnaround = statistics.median(turnarounds)
-    figures.p90_turnaround = (statistics.quantiles(turnarounds, n=10, method="inclusive")[8]
-                              if len(turnarounds) > 1 else float(turnarounds[0]))
-    figures.on_time_committed = _share(sum(concluded_on[id(row)] <= row.committed_due
-                                           for row in done), len(done))
-    # A bundle of service commitments alone has no statutory deadline: never lawful or not.
-    lawful = [row for row in done if row.statutory_due is not None]
-    figures.on_time_statutory = _share(sum(concluded_on[id(row)] <= row.statutory_due
-                                           for row in lawful), len(lawful))
-    sourced = [(turnaround, standalone[id(row)])
-               for row, turnaround in zip(done, turnarounds, strict=True)
-               if standalone[id(row)] is not None]
-    if sourced:
-        figures.standalone_limit = round(statistics.mean(limit for _, limit in sourced), 1)
-        figures.time_reduction = round(
-            1 - sum(turnaround for turnaround, _ in sourced) / sum(limit for _, limit in sourced),
-            3)
+    figures.median_turnaround, figures.p90_turnaround = (float(rank) for rank in ranks)
+    figures.on_time_committed = _share(sums.on_time_committed, sums.concluded)
+    figures.on_time_statutory = _share(sums.on_time_statutory, sums.lawful)
+    if sums.sourced:
+        figures.standalone_limit = round(sums.sourced_alone / sums.sourced, 1)
+        figures.time_reduction = round(1 - sums.sourced_turnaround / sums.sourced_alone, 3)
     return figures
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
+
+
+# --- departments -------------------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentFigures:
+    department: str
+    name: str
+    decided: int = 0
+    approved: int = 0
+    on_time_committed: float | None = None
+    on_time_statutory: float | None = None
+    overdue_now: int = 0
+
+
+def department_stats(period: Period, today: date,
+                     departments: frozenset[str] | None = None) -> list[DepartmentFigures]:
+    """Per department, over the items it decided in the period, and its items overdue today;
+    only ``departments`` where given."""
+    item = ApplicationItem
+    decided_on = local_day(item.decided_at)
+    scope = [item.department_code.in_(departments)] if departments is not None else []
+    decided = {row.department_code: row for row in db.session.execute(
+        select(item.department_code,
+               func.count().label("decided"),
+               count_where(item.state == ItemState.APPROVED).label("approved"),
+               count_where(decided_on <= item.committed_due).label("on_time_committed"),
+               count_where(item.statutory_due.is_not(None)).label("lawful"),
+               count_where(decided_on <= item.statutory_due).label("on_time_statutory"))
+        .where(item.state.in_(ITEM_DECIDED), *period.holds(item.decided_at), *scope)
+        .group_by(item.department_code))}
+    overdue = dict(db.session.execute(
+        select(item.department_code, func.count())
+        .where(item.state.not_in(ITEM_FINAL), item.state != ItemState.PENDING,
+               item.committed_due < today, *scope)
+        .group_by(item.department_code)).all())
+    codes = set(decided) | set(overdue)
+    names = dict(db.session.execute(select(Department.code, Department.name)
+                                    .where(Department.code.in_(codes))).all())
+    result = []
+    for code in sorted(codes, key=lambda each: names.get(each, each)):
+        row = decided.get(code)
+        figures = DepartmentFigures(code, names.get(code, code), overdue_now=overdue.get(code, 0))
+        if row is not None:
+            figures.decided, figures.approved = row.decided, row.approved
+            figures.on_time_committed = _share(row.on_time_committed, row.decided)
+            figures.on_time_statutory = _share(row.on_time_statutory, row.lawful)
+        result.append(figures)
+    return result
+
+
+# --- week by week ------------------------------------------------------------------------------
+
+
+@dataclass
+class Week:
+    monday: date
+    received: int = 0
+    concluded: int = 0
+    overdue: dict[str, int] = field(default_factory=dict)  # by department
+
+
+def weekly_trends(period: Period, today: date,
+                  departments: frozenset[str] | None = None) -> list[Week]:
+    """Received and concluded applications (only when ``departments`` is None: the whole
+    county's) and overdue items per department, counted per day in SQL, then per week."""
+    weeks: dict[date, Week] = {}
+
+    def week_of(day) -> Week:
+        day = date.fromisoformat(day) if isinstance(day, str) else day
+        monday = day - timedelta(days=day.weekday())
+        return weeks.setdefault(monday, Week(monday))
+
+    app, item = Application, ApplicationItem
+    if departments is None:
+        received_on = local_day(app.created_at)
+        for day, count in db.session.execute(
+                select(received_on, func.count()).where(*period.holds(app.created_at))
+                .group_by(received_on)):
+            week_of(day).received += count
+        for day, count in db.session.execute(
+                select(app.concluded_on, func.count())
+                .where(app.concluded_on.is_not(None), *period.holds_day(app.concluded_on))
+                .group_by(app.concluded_on)):
+            week_of(day).concluded += count
+    late = or_(local_day(item.decided_at) > item.committed_due,
+               and_(item.decided_at.is_(None), item.state.not_in(ITEM_FINAL),
+                    item.committed_due < today))
+    scope = [item.department_code.in_(departments)] if departments is not None else []
+    for department, day, count in db.session.execute(
+            select(item.department_code, item.committed_due, func.count())
+            .where(item.committed_due.is_not(None), late, *scope,
+                   *period.holds_day(item.committed_due))
+            .group_by(item.department_code, item.committed_due)):
+        overdue = week_of(day).overdue
+        overdue[department] = overdue.get(department, 0) + count
+    return [weeks[monday] for monday in sorted(weeks)]
+
+
+# --- ratings (好差评) --------------------------------------------------------------------------
+
+
+def rating_stats(period: Period, departments: frozenset[str] | None = None) -> dict:
+    """Each grade's count, the bad ratings with their follow-ups, and how many are open."""
+    scope = [exists().where(ApplicationItem.application_id == Rating.application_id,
+                            ApplicationItem.department_code.in_(departments))
+             ] if departments is not None else []
+    where = [*period.holds(Rating.created_at), *scope]
+    grades = dict(db.session.execute(select(Rating.grade, func.count()).where(*where)
+                                     .group_by(Rating.grade)).all())
+    bad = db.session.execute(
+        select(Rating, Application.number, Bundle.name)
+        .join(Application, Application.id == Rating.application_id)
+        .join(Bundle, Bundle.code == Application.bundle_code)
+        .where(Rating.grade.in_(BAD_GRADES), *where)
+        .order_by(Rating.created_at.desc())).all()
+    follow_ups = defaultdict(list)
+    for follow_up in db.session.scalars(
+            select(RatingFollowUp).where(RatingFollowUp.rating_id.in_([row.Rating.id
+                                                                       for row in bad]))
+            .order_by(RatingFollowUp.created_at, RatingFollowUp.id)):
+        follow_ups[follow_up.rating_id].append(follow_up)
+    listed = [{"rating": row.Rating, "number": row.number, "bundle": row.name,
+               "follow_ups": follow_ups[row.Rating.id],
+               "open": all(each.status != FollowUpStatus.RESOLVED
+                           for each in follow_ups[row.Rating.id])} for row in bad]
+    total = sum(grades.values())
+    return {"total": total,
+            "grades": {grade: grades.get(grade, 0) for grade in range(5, 0, -1)},
+            "shares": {grade: _share(grades.get(grade, 0), total) for grade in range(5, 0, -1)},
+            "bad": listed,
+            "open_follow_ups": sum(entry["open"] for entry in listed)}
+
+
+class RatingNotFound(Exception):
+    pass
+
+
+class NotABadRating(Exception):
+    pass
+
+
+def follow_up(rating_id: int, status: FollowUpStatus, note: str, user: User,
+              departments: frozenset[str] | None = None) -> RatingFollowUp:
+    """Record what was done about a bad rating; only flushes.
+
+    Raises:
+        RatingNotFound: no such rating, or not one of ``departments``' applications.
+        NotABadRating: only grades 1 and 2 are followed up.
+    """
+    query = select(Rating).where(Rating.id == rating_id)
+    if departments is not None:
+        query = query.where(exists().where(
+            ApplicationItem.application_id == Rating.application_id,
+            ApplicationItem.department_code.in_(departments)))
+    rating = db.session.scalar(query)
+    if rating is None:
+        raise RatingNotFound(rating_id)
+    if rating.grade not in BAD_GRADES:
+        raise NotABadRating(rating_id)
+    record = RatingFollowUp(rating_id=rating.id, status=status, note=note, user_id=user.id)
+    db.session.add(record)
+    db.session.flush()
+    return record

@@ -81,8 +81,8 @@ def test_figures_per_bundle_and_overall(client, handled):
         "name": "新生儿出生“一件事”",
         "applications": 4,
         "concluded": 3,
-        "median_turnaround": 3,
-        "p90_turnaround": 7.0,  # 3 + 0.8 × (8 − 3)
+        "median_turnaround": 3,  # by nearest rank: of 2, 3, 8 the ⌈1.5⌉ = 2nd
+        "p90_turnaround": 8,  # the ⌈2.7⌉ = 3rd
         "on_time_committed": 0.667,
         "on_time_statutory": 1.0,
         "paused_days": 0,
@@ -90,6 +90,7 @@ def test_figures_per_bundle_and_overall(client, handled):
         "time_reduction": round(1 - (2 + 3 + 8) / (3 * NEWBORN_ALONE), 3),  # 0.865
         "online_share": 0.25,
         "exemption_share": round(newborn_exempt / newborn_materials, 3),
+        "corrections_per_application": 0.0,
         **NONE_DELIVERED,
     }
     assert restaurant == {
@@ -106,6 +107,7 @@ def test_figures_per_bundle_and_overall(client, handled):
         "time_reduction": round(1 - 2 / RESTAURANT_ALONE, 3),
         "online_share": 0.0,
         "exemption_share": round(restaurant_exempt / restaurant_materials, 3),
+        "corrections_per_application": 0.0,
         **NONE_DELIVERED,
     }
     assert body["overall"] == {
@@ -113,8 +115,8 @@ def test_figures_per_bundle_and_overall(client, handled):
         "name": "全部",
         "applications": 5,
         "concluded": 4,
-        "median_turnaround": 2.5,  # 2, 2, 3, 8
-        "p90_turnaround": 6.5,  # 3 + 0.7 × (8 − 3)
+        "median_turnaround": 2,  # of 2, 2, 3, 8 the ⌈2⌉ = 2nd
+        "p90_turnaround": 8,  # the ⌈3.6⌉ = 4th
         "on_time_committed": 0.75,
         "on_time_statutory": 1.0,
         "paused_days": 0,
@@ -126,13 +128,14 @@ def test_figures_per_bundle_and_overall(client, handled):
             / (4 * newborn_materials + restaurant_materials),
             3,
         ),
+        "corrections_per_application": 0.0,
         **NONE_DELIVERED,
     }
 
 
 BY_DAY_RECEIVED = [  # in Shanghai
-    ("?since=2026-09-29", {"newborn": (3, 2, 5.5), "restaurant": (1, 1, 2), "all": (4, 3, 3)}),
-    ("?until=2026-09-29", {"newborn": (2, 2, 2.5), "all": (2, 2, 2.5)}),
+    ("?since=2026-09-29", {"newborn": (3, 2, 3), "restaurant": (1, 1, 2), "all": (4, 3, 3)}),
+    ("?until=2026-09-29", {"newborn": (2, 2, 2), "all": (2, 2, 2)}),
     ("?since=2026-09-30&until=2026-10-09", {"newborn": (2, 1, 8), "all": (2, 1, 8)}),
     ("?since=2026-10-13", {"all": (0, 0, None)}),
 ]
@@ -200,7 +203,7 @@ def test_flask_stats_prints_a_row_per_bundle_and_an_overall_row(app, runner, han
         "4",
         "3",
         "3",
-        "7",
+        "8",
         "67%",
         "100%",
         "0",
@@ -225,8 +228,8 @@ def test_flask_stats_prints_a_row_per_bundle_and_an_overall_row(app, runner, han
         "all",
         "5",
         "4",
-        "2.5",
-        "6.5",
+        "2",
+        "8",
         "75%",
         "100%",
         "0",
@@ -260,6 +263,7 @@ def test_an_empty_database_gives_zeros_and_nothing_else(app, runner, staff):
             "exemption_share",
             "visits_per_application",
             "fully_online_share",
+            "corrections_per_application",
         ]
     )
     assert response.get_json() == {
