@@ -1,7 +1,9 @@
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..core.tables import render_table
+from .figures import APPLICATION_FIGURES
 from .operations import turnaround_stats
 
 COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
@@ -18,10 +20,16 @@ COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
 @with_appcontext
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="received on or after")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="received on or before")
-def stats_command(since, until):
+@click.option("--explain", is_flag=True, help="print what each figure means, then stop")
+def stats_command(since, until, explain):
     """Turnaround per bundle and overall (working days; 'alone' is the sum of the items'
     statutory limits one after another, 'saved' the reduction against it; 'visits' to the window
     per delivered application, 'no visit' the share of those delivered fully online)."""
+    if explain:
+        with current_app.test_request_context():  # the definitions' locale: the default, Chinese
+            for figure in APPLICATION_FIGURES:
+                click.echo(f"{figure.key} ({figure.label}): {figure.meaning}")
+        return
     result = turnaround_stats(since.date() if since else None, until.date() if until else None)
     def cells(figures: dict) -> list[str]:
         return ["-" if figures[key] is None else form.format(figures[key])

@@ -314,3 +314,12 @@ def test_visits_per_delivered_application_and_the_share_fully_online(client, app
     assert overall["fully_online_share"] == 0.333
     result = flask_stats(app, runner)
     assert result.output.splitlines()[-1].split()[-2:] == ["1.00", "33%"]
+
+
+def test_flask_stats_explains_each_figure(app, runner):
+    result = flask_stats(app, runner, "--explain")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("applications (收件): 期间内收件")
+    assert any(line.startswith("p90_turnaround (办理时长90分位): ") and "最近秩" in line
+               for line in lines)
