@@ -37,7 +37,7 @@ WHERE i.indrelid::regclass::text = ANY(%(tables)s) AND NOT i.indisprimary
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 ORDER BY 1, 2
 """
-RESTORING = 3  # connections making indexes and constraints at once
+RESTORING = 4  # connections making indexes and constraints at once
 
 
 def definitions(connection: psycopg.Connection, tables: list[str]) -> list[tuple[str, ...]]:
@@ -95,20 +95,19 @@ class BulkLoad:
         self.restored = time.perf_counter() - started
 
     def restore(self) -> None:
-        """The indexes and unique constraints, then the foreign keys (whose checks lock out
-        index builds on their tables), each batch on a few connections at once, biggest
-        tables first."""
+        """The indexes and unique constraints, biggest tables first, then the foreign keys, on
+        a few connections at once. A foreign key's check waits for the index builds on its
+        two tables (and for another check on the same table it points at), while builds on
+        other tables go on."""
         tables = list(self.columns)
         with psycopg.connect(self.url, autocommit=True) as admin:
             sizes = dict(admin.execute(
                 "SELECT relname::text, pg_relation_size(oid) FROM pg_class"
                 " WHERE relname = ANY(%s)", (tables,)).fetchall())
-        keys = [each for each in self.definitions if each[2] != "f"]
-        foreign = [each for each in self.definitions if each[2] == "f"]
-        for batch in (keys, foreign):
-            batch.sort(key=lambda each: -sizes.get(each[0], 0))
-            with ThreadPoolExecutor(RESTORING) as pool:
-                list(pool.map(self._make, batch))
+        ordered = sorted(self.definitions, key=lambda each: (each[2] == "f", -sizes.get(
+            each[0], 0)))
+        with ThreadPoolExecutor(RESTORING) as pool:
+            list(pool.map(self._make, ordered))
         with psycopg.connect(self.url, autocommit=True) as admin:
             after = definitions(admin, tables)
         if after != self.definitions:

@@ -8,8 +8,10 @@ seconds since the epoch, written as the app's UTC timestamps are read back.
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from functools import cache
+from itertools import accumulate
 
 from service.engine.bundle import Limits
 from service.engine.calendar import Unit, WorkingCalendar
@@ -29,38 +31,77 @@ def midnight(day: int) -> int:
     return day * DAY - SHANGHAI_OFFSET
 
 
-class RememberingCalendar(WorkingCalendar):
-    """A working calendar that remembers each answer of its walks over the days: the engine
-    asks the same few thousand questions again and again."""
+class TabledCalendar(WorkingCalendar):
+    """The same calendar with its walks over the days made look-ups, in tables of the days
+    from ``first`` to ``last`` (a walk that leaves them walks as the engine does): the engine
+    asks the seed millions of questions. Checked against the engine's walks when made."""
 
     @classmethod
-    def of(cls, calendar: WorkingCalendar) -> RememberingCalendar:
+    def of(cls, calendar: WorkingCalendar, first: date, last: date) -> TabledCalendar:
         made = cls(calendar.holidays, calendar.workdays, calendar.published_years)
-        object.__setattr__(made, "answers", {})
+        days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+        working = [calendar.is_working_day(day) for day in days]
+        tables = {
+            "first": first.toordinal(),
+            "days": days,
+            "working": working,
+            "counted": list(accumulate(working)),  # working days from ``first`` to each day
+            "working_days": [day for day, works in zip(days, working, strict=True) if works],
+        }
+        for name, table in tables.items():
+            object.__setattr__(made, name, table)
+        made._check_against(calendar, days)
         return made
 
-    def _remembered(self, walk, *question):
-        found = self.answers.get((walk, *question))
-        if found is None:
-            found = self.answers[(walk, *question)] = walk(self, *question)
-        return found
+    def _check_against(self, calendar: WorkingCalendar, days: list[date]) -> None:
+        draw = random.Random(0)
+        for _ in range(500):
+            start, end = sorted(draw.sample(days[60:-60], 2))
+            count = draw.randrange(40)
+            if (self.count_working_days(start, end), self.add_working_days(start, count),
+                    self.subtract_working_days(end, count), self.next_working_day(start)) != (
+                    calendar.count_working_days(start, end),
+                    calendar.add_working_days(start, count),
+                    calendar.subtract_working_days(end, count),
+                    calendar.next_working_day(start)):
+                raise AssertionError(f"the tabled calendar differs from the engine's: {start}, "
+                                     f"{end}, {count}")
+
+    def _offset(self, day: date) -> int:
+        offset = day.toordinal() - self.first
+        return offset if 0 <= offset < len(self.days) else -1
 
     def next_working_day(self, day: date) -> date:
-        return self._remembered(WorkingCalendar.next_working_day, day)
+        offset = self._offset(day)
+        if offset < 0 or self.counted[offset] >= len(self.working_days):
+            return super().next_working_day(day)
+        return day if self.working[offset] else self.working_days[self.counted[offset]]
 
     def add_working_days(self, start: date, count: int) -> date:
-        return self._remembered(WorkingCalendar.add_working_days, start, count)
+        offset = self._offset(start)
+        if count <= 0 or offset < 0 or self.counted[offset] + count > len(self.working_days):
+            return super().add_working_days(start, count)
+        return self.working_days[self.counted[offset] + count - 1]
 
     def subtract_working_days(self, end: date, count: int) -> date:
-        return self._remembered(WorkingCalendar.subtract_working_days, end, count)
+        offset = self._offset(end)
+        if count <= 0 or offset < 0:
+            return super().subtract_working_days(end, count)
+        before = self.counted[offset] - self.working[offset] - count  # the one wanted, from 0
+        return self.working_days[before] if before >= 0 else super().subtract_working_days(
+            end, count)
 
     def count_working_days(self, start: date, end: date) -> int:
-        return self._remembered(WorkingCalendar.count_working_days, start, end)
+        first, last = self._offset(start), self._offset(end)
+        if end <= start or first < 0 or last < 0:
+            return super().count_working_days(start, end)
+        return self.counted[last] - self.counted[first]
 
 
 class Clock:
     def __init__(self, calendar: WorkingCalendar, yellow_share: float, first: date, last: date):
-        self.calendar, self.yellow_share = RememberingCalendar.of(calendar), yellow_share
+        self.calendar = TabledCalendar.of(calendar, first, last)
+        self.yellow_share = yellow_share
         self.first = (first - EPOCH).days
         span = range((last - first).days + 1)
         self.dates = [first + timedelta(days=offset) for offset in span]
