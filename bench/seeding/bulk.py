@@ -52,6 +52,7 @@ class BulkLoad:
         self.url, self.columns = url, columns
         self.definitions: list[tuple[str, ...]] = []
         self.restored = 0.0
+        self.took: dict[str, float] = {}  # seconds each index or constraint took
         self._stack = ExitStack()
         self._copies: dict[str, psycopg.Copy] = {}
 
@@ -116,9 +117,12 @@ class BulkLoad:
 
     def _make(self, dropped: tuple[str, ...]) -> None:
         table, name, kind, definition = dropped
+        started = time.perf_counter()
         with psycopg.connect(self.url, autocommit=True) as connection:
-            # One sort per connection, the connections side by side: no parallel workers.
-            connection.execute("SET maintenance_work_mem = '512MB'")
+            # One sort per connection, the connections side by side: no parallel workers; and
+            # memory enough to sort an index of the events of a million applications at once.
+            connection.execute("SET maintenance_work_mem = '1536MB'")
             connection.execute("SET max_parallel_maintenance_workers = 0")
             connection.execute(definition if kind == "i" else
                                f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        self.took[name] = time.perf_counter() - started

@@ -36,7 +36,7 @@ from service.engine.calendar import local_date
 from service.engine.states import ApplicantKind
 from service.workdays.operations import calendar_around, seed_from_library
 
-from .bulk import BulkLoad
+from .bulk import RESTORING, BulkLoad
 from .clock import Clock, local_day
 from .county import STATES, Staff, applicant, plan_year
 from .rows import COLUMNS, Rows
@@ -179,7 +179,10 @@ def seed_county(app: Flask, url: str, count: int, random_seed: int = 12,
             longest = max(longest, _load(load, waiting.popleft(), rows, progress))
         load.end()
         progress.done(rows.total())
-    print(f"indexes and foreign keys made again in {load.restored:.1f} s", flush=True)
+    slowest = sorted(load.took, key=load.took.get, reverse=True)[:3]
+    print(f"indexes and foreign keys made again in {load.restored:.1f} s, {RESTORING} at a time "
+          "(the longest: " + ", ".join(f"{name} {load.took[name]:.1f} s" for name in slowest)
+          + ")", flush=True)
     finishing = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as connection:
         for table in ("applications", "application_items"):
