@@ -16,42 +16,48 @@ psycopg, in one run (issue 18).
 5. Each is loaded with ``wrk -t2 -c16 -d<duration>`` and ``bench/requests.lua``, which reads the
    requests from a file (one a line) and counts every answer that is not 2xx:
 
-   ============  ===================================================  ============
-   name          request                                              beside
-   ============  ===================================================  ============
-   bare-read     GET /bench/baseline/read/<number>
-   citizen       GET /api/citizen/application, the applicant's token  bare-read
-                 (the applicant's status read, as /status reads it)
-   clerk         GET /api/applications/<number>, a clerk's token      bare-read
-   list          GET /review, the reviewer signed in                  bare-read
-   overdue       GET /api/overdue, the supervisor's token             bare-read
-   stats         GET /api/stats, the supervisor's token               bare-read
-   bare-advance  POST /bench/baseline/advance/<number>/<item>
-   advance       POST /api/applications/<number>/transitions,         bare-advance
-                 start_review, the reviewer's token
-   intake        POST /api/applications (at the window, --bundle),    bare-advance
-                 then accept each application created
-   ============  ===================================================  ============
+   =============  ===================================================  ============
+   name           request                                              beside
+   =============  ===================================================  ============
+   bare-read      GET /bench/baseline/read/<number>
+   plain-read     the same in a Flask app with nothing else:           bare-read
+                  GET /plain/bench/baseline/read/<number>
+   citizen        GET /api/citizen/application, the applicant's token  bare-read
+                  (the applicant's status read, as /status reads it)
+   clerk          GET /api/applications/<number>, a clerk's token      bare-read
+   list           GET /review, the reviewer signed in                  bare-read
+   overdue        GET /api/overdue, the supervisor's token             bare-read
+   stats          GET /api/stats, the supervisor's token               bare-read
+   bare-advance   POST /bench/baseline/advance/<number>/<item>
+   plain-advance  the same in a Flask app with nothing else            bare-advance
+   advance        POST /api/applications/<number>/transitions,         bare-advance
+                  start_review, the reviewer's token
+   intake         POST /api/applications (at the window, --bundle),    bare-advance
+                  then accept each application created
+   =============  ===================================================  ============
 
-   Reads cycle through the sample of applications. Each advance starts the review of another
-   item of the reviewer's department, picked beforehand by a query: the items open, then items
-   under review set back to open for the run (no event; those not advanced are set back after).
-   The intake is two loads: applications created for the duration, then each accepted once.
-   A request that takes more than half a second alone is sent 2 × workers times, one per
-   worker at a time: sixteen connections would queue more work than the run lasts. After each
-   load the run waits until the workers are idle: a sync worker serves what wrk left queued,
-   though nobody reads the answer.
+   Each request's load follows a load of its baseline, so that the two share the machine's
+   conditions. Reads cycle through the sample of applications. Each advance starts the review
+   of another item of the reviewer's department, picked beforehand by a query: the items open,
+   then items under review set back to open for the run (no event; those not advanced are set
+   back after). The intake is two loads: applications created for the duration, then each
+   accepted once. A request that takes more than half a second alone is sent 2 × workers
+   times, one per worker at a time: sixteen connections would queue more work than the run
+   lasts. After each load the run waits until the workers are idle: a sync worker serves what
+   wrk left queued, though nobody reads the answer.
 6. The table. gunicorn is stopped, also on failure, and the baselines' changes undone.
 
 Reading the table. ``req/s`` counts every answer over the seconds the load ran (``s``: a load
 that sends each line once ends with its last answer). ``others`` is the share of the machine's
 CPU that processes other than this run's (gunicorn, the PostgreSQL backends of its database,
 wrk, this script) used meanwhile: over a few percent, the row is suspect (PostgreSQL's parallel
-and background workers count as others: statistics' share is high). With ``--repeat N``
-each request is loaded N times and the table keeps the load during which others used least.
+and background workers count as others: statistics' share is high). With ``--repeat N`` each
+pair (baseline, request) is loaded N times and the table keeps the pair during which others
+used least. ``beside`` is the baseline's req/s in the load just before; a baseline's own row is
+the median of its loads.
 ``p50`` and ``p99`` are wrk's latency, from sending to the last byte: with 16 connections at 2
-sync workers, mostly waiting in the queue. ``ratio`` divides req/s by the baseline's of the
-same run; for the advance, ``p99 ratio`` its p99 by the bare advance's. The intake pair: its
+sync workers, mostly waiting in the queue. ``ratio`` divides req/s by the baseline's beside
+it; for the advance, ``p99 ratio`` its p99 by the bare advance's. The intake pair: its
 rate ``1 / (1/create + 1/accept)``, what the server sustains doing both; its p50 and p99 the
 sums of theirs (the p99 an upper bound). The targets are goals to print, not gates: the advance
 at least 0.70× the bare advance with its p99 at most 2× that one's, each status read at least
@@ -83,6 +89,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -596,8 +603,7 @@ def accept(number: str, granted: Credentials) -> str:
                 Authorization=f"Bearer {granted.tokens['bench_clerk']}")
 
 
-def run(args: argparse.Namespace, work: Path) -> tuple[dict[str, Result], list[float],
-                                                       list[float]]:
+def run(args: argparse.Namespace, work: Path) -> Measured:
     names = selected(args.only, args.skip)
     picked = pick(args.url, args.department, args.sample,
                   ADVANCE_PER_SECOND * args.duration + 1)  # one more for the check
@@ -660,20 +666,41 @@ def run(args: argparse.Namespace, work: Path) -> tuple[dict[str, Result], list[f
                                   seconds=int(alone[name] / 1000 * 6) + 10)}
             return {name: wrk(server, work, args, name, requests[name], "cycle", connections)}
 
-        results = {}
-        for name in names:
-            tries = []
-            for attempt in range(1, args.repeat + 1):
-                if name == "advance" and attempt > 1:
+        advances = 0
+
+        def settled(name: str) -> dict[str, Result]:
+            """A load, once the workers are idle again, with what it changed undone."""
+            nonlocal advances
+            if name == "advance":
+                advances += 1
+                if advances > 1:  # its items were advanced by the load before
                     database.open_advance_items(again=True)
-                tries.append(load(name))
-                waited = server.drain(database.busy)
-                if name in ("bare-advance", "plain-advance"):  # its last request served
-                    database.undo_bare_advance()
-                print(f"loaded     {name} ({attempt}/{args.repeat}): "
-                      f"{tries[-1][name].rate:,.1f} req/s, others {tries[-1][name].others:.0%}; "
-                      f"the workers idle {waited:.1f} s later", file=sys.stderr)
-            results.update(min(tries, key=lambda each, name=name: each[name].others))
+            loaded = load(name)
+            waited = server.drain(database.busy)
+            if name in ("bare-advance", "plain-advance"):  # its last request served
+                database.undo_bare_advance()
+            print(f"loaded     {name}: {loaded[name].rate:,.1f} req/s, others "
+                  f"{loaded[name].others:.0%}; the workers idle {waited:.1f} s later",
+                  file=sys.stderr)
+            return loaded
+
+        results, beside, baselines = {}, {}, defaultdict(list)
+        for name in names:
+            base = BESIDE.get(name)
+            if base is None and any(BESIDE.get(other) == name for other in names):
+                continue  # loaded beside each of those instead
+            attempts = []
+            for _ in range(args.repeat):  # the baseline, then the request, back to back
+                attempt = {"beside": settled(base)[base]} if base else {}
+                attempts.append({**attempt, **settled(name)})
+            chosen = dict(min(attempts, key=lambda each, name=name: max(
+                each[name].others, each["beside"].others if "beside" in each else 0)))
+            if base:
+                beside[name] = chosen.pop("beside")
+                baselines[base] += [each["beside"] for each in attempts]
+            results.update(chosen)
+        for base, loads in baselines.items():
+            results[base] = sorted(loads, key=lambda each: each.rate)[len(loads) // 2]
         rss = server.workers_rss_mib()
         if any(status.startswith("5") for result in results.values()
                for status in result.statuses):
@@ -685,24 +712,36 @@ def run(args: argparse.Namespace, work: Path) -> tuple[dict[str, Result], list[f
     finally:
         server.stop()
         database.undo()
-    return results, warm_rss, rss
+    return Measured(results, beside, dict(baselines), warm_rss, rss)
 
 
-def report(args: argparse.Namespace, results: dict[str, Result], warm_rss: list[float],
-           rss: list[float]) -> None:
+@dataclass(frozen=True)
+class Measured:
+    results: dict[str, Result]  # a baseline's: the median of its loads beside the others
+    beside: dict[str, Result]  # the baseline's load just before each request's
+    baselines: dict[str, list[Result]]
+    warm_rss: list[float]
+    rss: list[float]
+
+
+def report(args: argparse.Namespace, measured: Measured) -> None:
+    results, beside = measured.results, measured.beside
     headers = ["request", "req/s", "p50 ms", "p99 ms", "non-2xx", "s", "others", "beside",
                "ratio", "p99 ratio", "target"]
     rows = []
-    for name, result in results.items():
-        beside = results.get(BESIDE.get(name, ""))
-        ratio = times(result.rate / beside.rate) if beside and beside.rate else ""
-        p99_ratio = (times(result.p99_ms / beside.p99_ms)
-                     if beside and beside.p99_ms and name == "advance" else "")
+    for name in [*NAMES[:NAMES.index("intake") + 1], "create", "accept"]:
+        if name not in results:
+            continue
+        result, base = results[name], beside.get(name)
+        ratio = times(result.rate / base.rate) if base and base.rate else ""
+        p99_ratio = (times(result.p99_ms / base.p99_ms)
+                     if base and base.p99_ms and name == "advance" else "")
         rows.append([LABELS[name], f"{result.rate:,.1f}", f"{result.p50_ms:,.1f}",
                      f"{result.p99_ms:,.1f}", f"{result.non2xx:,}",
                      "" if name == "intake" else f"{result.seconds:.1f}",
                      "" if name == "intake" else f"{result.others:.0%}",
-                     BESIDE.get(name, ""), ratio, p99_ratio, target(name, result, beside)])
+                     f"{BESIDE[name]} {base.rate:,.0f}" if base else "", ratio, p99_ratio,
+                     target(name, result, base)])
     widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(headers)]
 
     def text(row: list[str]) -> str:
@@ -710,26 +749,33 @@ def report(args: argparse.Namespace, results: dict[str, Result], warm_rss: list[
                           for i, (cell, width) in enumerate(zip(row, widths, strict=True)))
 
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn "
-          f"{args.workers} sync workers")
+          f"{args.workers} sync workers" + (f", best of {args.repeat}" if args.repeat > 1 else ""))
     print(text(headers))
     print("-" * len(text(headers)))
     for row in rows:
         print(text(row))
+    for base, loads in measured.baselines.items():
+        print(f"{base}: loaded before each request beside it; its row is the median of "
+              f"{len(loads)} loads ({min(each.rate for each in loads):,.0f}–"
+              f"{max(each.rate for each in loads):,.0f} req/s)")
     for name, result in results.items():
         if result.connections != args.connections and name not in ("create", "accept"):
             print(f"{name}: over {SLOW_MS:,} ms alone, so {result.answered} requests, "
                   f"{result.connections} at a time (one per worker)")
         if result.non2xx or result.socket_errors:
             print(f"{name}: statuses {result.statuses}, socket errors {result.socket_errors}")
-    plain = [f"{name} {times(results[name].rate / results[PLAIN[base]].rate)}"
-             + (f", p99 {times(results[name].p99_ms / results[PLAIN[base]].p99_ms)}"
-                if name == "advance" else "")
-             for name, base in BESIDE.items()
-             if name in TARGETS and name in results and PLAIN[base] in results]
+    plain = []
+    for name in TARGETS:
+        base = BESIDE[name]
+        hooks = PLAIN[base]  # the plain baseline, beside its own load of the mounted one
+        if name in results and hooks in results:
+            ours = results[name].rate / beside[name].rate
+            plain.append(f"{name} {times(ours * beside[hooks].rate / results[hooks].rate)}")
     if plain:
-        print("beside the plain Flask baselines: " + "; ".join(plain))
-    for when, sizes in (("after the warm-up (every machine compiled)", warm_rss),
-                        ("after the run", rss)):
+        print("beside the plain Flask baselines (through the ratio of each to its mounted "
+              "twin): " + "; ".join(plain))
+    for when, sizes in (("after the warm-up (every machine compiled)", measured.warm_rss),
+                        ("after the run", measured.rss)):
         verdict = "met" if max(sizes, default=0) < RSS_TARGET_MIB else "missed"
         print(f"workers' RSS {when}: " + ", ".join(f"{size:.1f}" for size in sizes)
               + f" MiB (target < {RSS_TARGET_MIB}: {verdict})")
@@ -777,8 +823,8 @@ def main() -> None:
     print(f"run        {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="onething-bench-") as work:
-        results, warm_rss, rss = run(args, Path(work))
-    report(args, results, warm_rss, rss)
+        measured = run(args, Path(work))
+    report(args, measured)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
