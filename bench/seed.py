@@ -91,7 +91,7 @@ def main() -> None:
     print("states: " + ", ".join(f"{state} {count:,}"
                                  for state, count in seeded.in_state.most_common()))
     print(f"\ndatabase: {url}")
-    print(f"accounts: clerk, clerk1…, reviewer0… (every department), supervisor, admin; "
+    print(f"accounts: clerk, clerk1…, reviewer0… (every department), supervisor, admin, leader; "
           f"password {PASSWORD}")
     print(f"query code of every application: {QUERY_CODE}; the longest history: "
           f"{seeded.number}")

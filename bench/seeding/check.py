@@ -7,8 +7,8 @@ query can tell.
 - the sample's chains verify (``service.audit``: numbers, order, hashes, heads);
 - each opened item's deadlines are what the engine computes from its start, limits, ended
   paused spans and extensions, its paused days the sum of its spans'; each accepted
-  application's deadlines, paused days and (under review) predicted completion are what the
-  app's clock sets;
+  application's deadlines, paused days, (under review) predicted completion and (concluded)
+  day and turnaround are what the app's clock sets;
 - each application's state allows what its machine says (the machine accepts its states);
 - the sweep finds no warning left to announce.
 """
@@ -110,6 +110,11 @@ def _check_clock(app: Flask, application_id: int, calendar, now, wrong: Counter)
             application.committed_due, application.statutory_due, application.yellow_on,
             application.due_provisional, application.paused_days):
         wrong["applications whose deadlines are not the engine's"] += 1
+    if application.concluded_at is not None and (
+            application.concluded_on != local_date(application.concluded_at)
+            or application.turnaround_days != calendar.count_working_days(
+                application.accepted_on, application.concluded_on)):
+        wrong["applications whose turnaround is not the clock's"] += 1
     if application.state == ApplicationState.PROCESSING:  # its completion as predicted now
         predicted = application.predicted_on
         Clock(application, bundle, now, calendar_around, share).refresh()

@@ -163,3 +163,4 @@ class Staff:
     reviewers: tuple[int, ...]  # of every department
     supervisor: int  # of every department: approves the extensions
     admin: int
+    leader: int  # every department's figures, read only

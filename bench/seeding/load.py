@@ -3,7 +3,7 @@ and the page benchmarks (``bench/county_year.py``) share.
 
 1. Through the app: the migrations, the county catalog (``workflows/``) published, the holiday
    calendar seeded, the staff created (clerks, reviewers of every department, a supervisor of
-   every department who approves the extensions, an administrator).
+   every department who approves the extensions, an administrator, a leader).
 2. The year planned in this process (``county.plan_year``) and numbered by time of receipt.
 3. Chunks of consecutive applications written as COPY text by worker processes (``rows``),
    in order, while this process feeds them to one COPY per table (``bulk.BulkLoad``: the
@@ -93,7 +93,8 @@ def hire_staff(departments: list[str]) -> Staff:
         reviewers=tuple(hire(f"reviewer{n}", f"审批{n + 1}号", Role.REVIEWER, departments)
                         for n in range(REVIEWERS)),
         supervisor=hire("supervisor", "分管负责人", Role.SUPERVISOR, departments),
-        admin=hire("admin", "系统管理员", Role.ADMIN))
+        admin=hire("admin", "系统管理员", Role.ADMIN),
+        leader=hire("leader", "县领导", Role.LEADER))
 
 
 def prepare(app: Flask, random_seed: int) -> Context:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from operator import itemgetter
 
+from service.engine.calendar import Unit
 from service.engine.deadlines import ItemProgress, predicted_completion
 from service.engine.states import (
     ApplicationState,
@@ -38,8 +39,8 @@ COLUMNS = {
         "delivery_method", "applicant_name", "applicant_id_number", "contact_phone",
         "materials_handed_in", "materials_missing", "tracking_number", "created_at",
         "updated_at", "accepted_on", "committed_due", "statutory_due", "yellow_on",
-        "due_provisional", "predicted_on", "paused_days", "concluded_at", "lock_version",
-        "chain_seq", "chain_head"),
+        "due_provisional", "predicted_on", "paused_days", "concluded_on", "turnaround_days",
+        "concluded_at", "lock_version", "chain_seq", "chain_head"),
     "application_items": (
         "id", "application_id", "item_code", "department_code", "position", "state",
         "opened_at", "decided_at", "reason", "clock_started_on", "committed_due",
@@ -137,7 +138,7 @@ class Rows:
             events.append((at, timestamp(at), templates.varying(shape, kind, -1,
                                                                 bool(story.asked)),
                            users[actor] if actor > 0 else "", None))
-        clock_columns, outcome, concluded = "\\N\t\\N\t\\N\t\\N\tf\t\\N\t0", NULL, NULL
+        clock_columns, outcome, concluded = "\\N\t\\N\t\\N\t\\N\tf\t\\N\t0\t\\N\t\\N", NULL, NULL
         warnings: list[tuple] = []
         if story.accepted:
             at, clerk = story.accepted
@@ -185,7 +186,8 @@ class Rows:
 
     def _work(self, application_id: int, first_item_id: int, shape: BundleShape,
               story: Story, events: list, warnings: list) -> str:
-        """The items' rows and events up to now; the application's clock columns."""
+        """The items' rows and events up to now; the application's clock columns (its
+        conclusion's day and turnaround in working days, once concluded)."""
         accepted_on = local_day(story.accepted[0])
         ended: list[tuple[int, int]] = []
         dues: dict[int, int] = {}
@@ -203,9 +205,15 @@ class Rows:
             predicted = max((local_day(story.items[item.position][3]) for item in shape.items
                              if story.items[item.position][4] != Kind.CANCEL),
                             default=accepted_on)
+        if story.state == ApplicationState.PROCESSING:
+            concluded = "\\N\t\\N"
+        else:
+            concluded_on = local_day(story.concluded)
+            concluded = (f"{text(concluded_on)}\t"
+                         f"{clock.count_days(accepted_on, concluded_on, Unit.WORKING_DAYS)}")
         return (f"{text(accepted_on)}\t{text(committed)}\t{clock.text_or_null(statutory)}\t"
                 f"{text(yellow)}\t{'t' if provisional else 'f'}\t{text(predicted)}\t"
-                f"{clock.paused_days(pauses, limits.unit) if pauses else 0}")
+                f"{clock.paused_days(pauses, limits.unit) if pauses else 0}\t{concluded}")
 
     def _predicted(self, shape: BundleShape, story: Story, accepted_on: int,
                    dues: dict[int, int]) -> int:
