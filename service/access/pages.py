@@ -47,12 +47,14 @@ def login():
 
 
 def home_of(user) -> str:
-    """Where a member of staff starts: the window's desk, a department's items, or the
-    administrators' console."""
+    """Where a member of staff starts: the window's desk, a department's items, the leaders'
+    dashboard, or the administrators' console."""
     if user.role == Role.CLERK:
         return url_for("window.home")
     if user.role in DEPARTMENT_ROLES:
         return url_for("review.items")
+    if user.role == Role.LEADER:
+        return url_for("dashboard.dashboard")
     return url_for("admin.console")
 
 

@@ -86,6 +86,12 @@ RULES: dict[str, Rule] = {
     "drafts.submit_draft": CLERK_ONLY,
     "overdue.list_overdue": BOARD,
     "stats.get_stats": FIGURES,
+    # The dashboard: figures without personal data (a supervisor's of their departments only);
+    # a bad rating's follow-up is recorded by a supervisor of the application's departments.
+    "dashboard.dashboard": FIGURES,
+    "dashboard.table_csv": FIGURES,
+    "dashboard.workbook": FIGURES,
+    "dashboard.record_follow_up": SUPERVISOR_ONLY,
     "outbox.list_messages": ADMIN,
     "calendar.status": ADMIN,
     "calendar.get_year": ADMIN,

@@ -11,7 +11,7 @@ from tests.factories import create
 ROLES = [None, "citizen", "clerk", "reviewer", "supervisor", "admin"]
 # Ids that match nothing: a matrix run must not revoke or deactivate the accounts it uses.
 SAMPLE_VALUES = {"code": "newborn", "year": 2026, "user_id": 999999, "token_id": 999999,
-                 "draft_id": 999999, "request_id": 999999,
+                 "draft_id": 999999, "request_id": 999999, "rating_id": 999999,
                  "section": "items", "filename": "swagger-ui.css"}
 
 
