@@ -17,6 +17,7 @@ DEMO_USERS = [
     ("tax", "赵敏（税务局审批）", Role.REVIEWER, ["tax"]),
     ("supervisor", "陈刚（部门负责人）", Role.SUPERVISOR, "*"),
     ("admin", "孙丽（系统管理员）", Role.ADMIN, None),
+    ("leader", "周明（县领导）", Role.LEADER, None),
 ]
 
 

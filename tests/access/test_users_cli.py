@@ -123,7 +123,7 @@ def test_token_refuses_a_deactivated_user(runner, app, staff, client):
     assert result.exit_code != 0 and "no active user 'clerk'" in result.output
 
 
-def test_demo_creates_five_accounts_once_and_prints_their_passwords(runner, app, loaded):
+def test_demo_creates_six_accounts_once_and_prints_their_passwords(runner, app, loaded):
     result = runner.invoke(args=["users", "demo"])
     assert result.exit_code == 0, result.output
     for username, *_ in DEMO_USERS:
@@ -132,7 +132,8 @@ def test_demo_creates_five_accounts_once_and_prints_their_passwords(runner, app,
     every = sorted(loaded.departments)
     assert created == {"window": ("clerk", [], True), "reviewer": ("reviewer", every, True),
                        "tax": ("reviewer", ["tax"], True),
-                       "supervisor": ("supervisor", every, True), "admin": ("admin", [], True)}
+                       "supervisor": ("supervisor", every, True), "admin": ("admin", [], True),
+                       "leader": ("leader", [], True)}
     with app.app_context():
         assert authenticate("tax", "demo-tax-2026").username == "tax"
 
@@ -140,7 +141,7 @@ def test_demo_creates_five_accounts_once_and_prints_their_passwords(runner, app,
     assert again.exit_code == 0, again.output
     assert users(app) == created
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == 5
+        assert db.session.scalar(select(func.count()).select_from(User)) == 6
 
 
 def test_demo_refused_in_production(database_url, monkeypatch, app):
