@@ -603,6 +603,123 @@ def accept(number: str, granted: Credentials) -> str:
                 Authorization=f"Bearer {granted.tokens['bench_clerk']}")
 
 
+@dataclass(frozen=True)
+class Measured:
+    results: dict[str, Result]  # a baseline's: the median of its loads beside the others
+    beside: dict[str, Result]  # the baseline's load just before each request's
+    baselines: dict[str, list[Result]]
+    warm_rss: list[float]
+    rss: list[float]
+
+
+class Session:
+    """One run's server, database and requests, and the loads made with them."""
+
+    def __init__(self, args: argparse.Namespace, work: Path, server: Server,
+                 database: Database, picked: Picked, granted: Credentials):
+        self.args, self.work, self.server, self.database = args, work, server, database
+        self.picked, self.granted = picked, granted
+        self.requests: dict[str, list[str]] = {}
+        self.alone: dict[str, float] = {}  # ms, each request sent alone
+        self.advances = 0  # loads of advances so far
+        self.warm_rss: list[float] = []
+
+    def wrk(self, name: str, requests: list[str], mode: str = "cycle",
+            connections: int | None = None, seconds: int | None = None) -> Result:
+        return wrk(self.server, self.work, self.args, name, requests, mode, connections,
+                   seconds)
+
+    def start(self) -> None:
+        """The server up, the reviewer signed in, every machine compiled in each worker."""
+        self.server.wait_until_up()
+        print(f"server     gunicorn, gunicorn.conf.py, {self.args.workers} sync workers, "
+              f"bench/baseline.py as the app, onething from {self.server.app_from}")
+        self.requests = requests_of(self.picked, self.granted,
+                                    self.server.sign_in("bench_reviewer"))
+        warm = self.wrk("warm-up", self.requests["warm-up"], "once", seconds=120)
+        self.warm_rss = self.server.workers_rss_mib()
+        print(f"warm-up    {warm.answered:,} reads of the transitions of "
+              f"{len(self.picked.every_bundle)} bundles' applications, {warm.non2xx} not 2xx")
+
+    def check(self, names: list[str]) -> None:
+        """Each request sent alone, which must answer 2xx; how long it took."""
+        for name in names:
+            started = time.perf_counter()
+            if name == "intake":
+                created = json.loads(self.server.check(name, self.requests["create"][0]))
+                self.server.check(name, accept(created["number"], self.granted))
+            else:
+                self.server.check(name, self.requests[name][0])
+                if name == "advance":  # its first item is advanced now
+                    self.requests[name] = self.requests[name][1:]
+            self.alone[name] = (time.perf_counter() - started) * 1000
+            if self.alone[name] > SLOW_MS and name not in ("advance", "intake"):
+                started = time.perf_counter()  # once more: the first may have warmed a cache
+                self.server.check(name, self.requests[name][0])
+                self.alone[name] = min(self.alone[name], (time.perf_counter() - started) * 1000)
+        print("alone      each request answers 2xx (ms): "
+              + ", ".join(f"{name} {ms:,.0f}" for name, ms in self.alone.items()))
+
+    def load(self, name: str) -> dict[str, Result]:
+        slow = self.alone[name] > SLOW_MS
+        connections = self.args.workers if slow else self.args.connections
+        if name == "intake":
+            last = self.database.last_application_id()
+            create = self.wrk("create", self.requests["create"], connections=connections)
+            self.server.drain(self.database.busy)  # what wrk left queued is created too
+            made = self.database.created_since(last, self.args.bundle)
+            if not made:
+                raise RuntimeError(f"the intake created no application: {create}")
+            accepted = self.wrk("accept", [accept(number, self.granted) for number in made],
+                                "once", connections)
+            return {"intake": pair(create, accepted), "create": create, "accept": accepted}
+        if name == "advance":
+            return {name: self.wrk(name, self.requests[name], "once", connections)}
+        if slow:  # a few, one per worker at a time, each answered
+            return {name: self.wrk(name, self.requests[name][:1] * 2 * self.args.workers,
+                                   "once", connections,
+                                   seconds=int(self.alone[name] / 1000 * 6) + 10)}
+        return {name: self.wrk(name, self.requests[name], "cycle", connections)}
+
+    def settled(self, name: str) -> dict[str, Result]:
+        """A load, once the workers are idle again, with what it changed undone."""
+        if name == "advance":
+            self.advances += 1
+            if self.advances > 1:  # its items were advanced by the load before
+                self.database.open_advance_items(again=True)
+        loaded = self.load(name)
+        waited = self.server.drain(self.database.busy)
+        if name in ("bare-advance", "plain-advance"):  # its last request served
+            self.database.undo_bare_advance()
+        print(f"loaded     {name}: {loaded[name].rate:,.1f} req/s, others "
+              f"{loaded[name].others:.0%}; the workers idle {waited:.1f} s later",
+              file=sys.stderr)
+        return loaded
+
+    def measure(self, names: list[str]) -> Measured:
+        """Each request's load after its baseline's (--repeat times, keeping the pair during
+        which others used least); a baseline's row, the median of its loads."""
+        results, beside, baselines = {}, {}, defaultdict(list)
+        for name in names:
+            base = BESIDE.get(name)
+            if base is None and any(BESIDE.get(other) == name for other in names):
+                continue  # loaded beside each of those instead
+            attempts = []
+            for _ in range(self.args.repeat):
+                attempt = {"beside": self.settled(base)[base]} if base else {}
+                attempts.append({**attempt, **self.settled(name)})
+            chosen = dict(min(attempts, key=lambda each, name=name: max(
+                each[name].others, each["beside"].others if "beside" in each else 0)))
+            if base:
+                beside[name] = chosen.pop("beside")
+                baselines[base] += [each["beside"] for each in attempts]
+            results.update(chosen)
+        for base, loads in baselines.items():
+            results[base] = sorted(loads, key=lambda each: each.rate)[len(loads) // 2]
+        return Measured(results, beside, dict(baselines), self.warm_rss,
+                        self.server.workers_rss_mib())
+
+
 def run(args: argparse.Namespace, work: Path) -> Measured:
     names = selected(args.only, args.skip)
     picked = pick(args.url, args.department, args.sample,
@@ -617,92 +734,14 @@ def run(args: argparse.Namespace, work: Path) -> Measured:
           f"({len(picked.advance) - reviewing:,} open, {reviewing:,} under review set back "
           f"to open); bare advance: {len(picked.bare):,} items elsewhere, cycled")
     server = Server(args.url, args.workers, work / "gunicorn.log")
+    session = Session(args, work, server, database, picked, granted)
     try:
-        server.wait_until_up()
-        print(f"server     gunicorn, gunicorn.conf.py, {args.workers} sync workers, "
-              f"bench/baseline.py as the app, onething from {server.app_from}")
-        requests = requests_of(picked, granted, server.sign_in("bench_reviewer"))
-        warm = wrk(server, work, args, "warm-up", requests["warm-up"], "once", seconds=120)
-        warm_rss = server.workers_rss_mib()
-        print(f"warm-up    {warm.answered:,} reads of the transitions of "
-              f"{len(picked.every_bundle)} bundles' applications, {warm.non2xx} not 2xx")
+        session.start()
         if "advance" in names:
             database.open_advance_items()
-        alone = {}
-        for name in names:
-            started = time.perf_counter()
-            if name == "intake":
-                created = json.loads(server.check(name, requests["create"][0]))
-                server.check(name, accept(created["number"], granted))
-            else:
-                server.check(name, requests[name][0])
-                if name == "advance":  # its first item is advanced now
-                    requests[name] = requests[name][1:]
-            alone[name] = (time.perf_counter() - started) * 1000
-            if alone[name] > SLOW_MS and name not in ("advance", "intake"):
-                started = time.perf_counter()  # once more: the first may have warmed a cache
-                server.check(name, requests[name][0])
-                alone[name] = min(alone[name], (time.perf_counter() - started) * 1000)
-        print("alone      each request answers 2xx (ms): "
-              + ", ".join(f"{name} {ms:,.0f}" for name, ms in alone.items()))
-        def load(name: str) -> dict[str, Result]:
-            connections = args.workers if alone[name] > SLOW_MS else args.connections
-            if name == "intake":
-                last = database.last_application_id()
-                create = wrk(server, work, args, "create", requests["create"],
-                             connections=connections)
-                server.drain(database.busy)  # the applications wrk left queued, created too
-                made = database.created_since(last, args.bundle)
-                if not made:
-                    raise RuntimeError(f"the intake created no application: {create}")
-                accepted = wrk(server, work, args, "accept",
-                               [accept(number, granted) for number in made], "once", connections)
-                return {"intake": pair(create, accepted), "create": create, "accept": accepted}
-            if name == "advance":
-                return {name: wrk(server, work, args, name, requests[name], "once", connections)}
-            if alone[name] > SLOW_MS:  # a few, one per worker at a time, each answered
-                slow = requests[name][:1] * 2 * args.workers
-                return {name: wrk(server, work, args, name, slow, "once", connections,
-                                  seconds=int(alone[name] / 1000 * 6) + 10)}
-            return {name: wrk(server, work, args, name, requests[name], "cycle", connections)}
-
-        advances = 0
-
-        def settled(name: str) -> dict[str, Result]:
-            """A load, once the workers are idle again, with what it changed undone."""
-            nonlocal advances
-            if name == "advance":
-                advances += 1
-                if advances > 1:  # its items were advanced by the load before
-                    database.open_advance_items(again=True)
-            loaded = load(name)
-            waited = server.drain(database.busy)
-            if name in ("bare-advance", "plain-advance"):  # its last request served
-                database.undo_bare_advance()
-            print(f"loaded     {name}: {loaded[name].rate:,.1f} req/s, others "
-                  f"{loaded[name].others:.0%}; the workers idle {waited:.1f} s later",
-                  file=sys.stderr)
-            return loaded
-
-        results, beside, baselines = {}, {}, defaultdict(list)
-        for name in names:
-            base = BESIDE.get(name)
-            if base is None and any(BESIDE.get(other) == name for other in names):
-                continue  # loaded beside each of those instead
-            attempts = []
-            for _ in range(args.repeat):  # the baseline, then the request, back to back
-                attempt = {"beside": settled(base)[base]} if base else {}
-                attempts.append({**attempt, **settled(name)})
-            chosen = dict(min(attempts, key=lambda each, name=name: max(
-                each[name].others, each["beside"].others if "beside" in each else 0)))
-            if base:
-                beside[name] = chosen.pop("beside")
-                baselines[base] += [each["beside"] for each in attempts]
-            results.update(chosen)
-        for base, loads in baselines.items():
-            results[base] = sorted(loads, key=lambda each: each.rate)[len(loads) // 2]
-        rss = server.workers_rss_mib()
-        if any(status.startswith("5") for result in results.values()
+        session.check(names)
+        measured = session.measure(names)
+        if any(status.startswith("5") for result in measured.results.values()
                for status in result.statuses):
             print(f"\nserver errors; gunicorn's log, its end:\n{server.log_tail()}",
                   file=sys.stderr)
@@ -712,16 +751,7 @@ def run(args: argparse.Namespace, work: Path) -> Measured:
     finally:
         server.stop()
         database.undo()
-    return Measured(results, beside, dict(baselines), warm_rss, rss)
-
-
-@dataclass(frozen=True)
-class Measured:
-    results: dict[str, Result]  # a baseline's: the median of its loads beside the others
-    beside: dict[str, Result]  # the baseline's load just before each request's
-    baselines: dict[str, list[Result]]
-    warm_rss: list[float]
-    rss: list[float]
+    return measured
 
 
 def report(args: argparse.Namespace, measured: Measured) -> None:
