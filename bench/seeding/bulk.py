@@ -1,11 +1,13 @@
 """Loading tables with COPY as fast as PostgreSQL takes rows, and leaving them as the migrations
 made them.
 
-Around the load, the loaded tables' secondary indexes (but the few partial ones), their unique
-constraints and every foreign key on them or pointing at them are dropped, then made again
-from their own definitions (``pg_get_indexdef``, ``pg_get_constraintdef``: same names, same
-columns; the foreign keys checked against every row as they are added), and the set is
-compared with the one before. Each table is emptied and filled by one COPY … FREEZE in its
+Around the load, every foreign key on the loaded tables or pointing at them is dropped, and
+so are their secondary indexes and unique constraints (but the few partial indexes, and those
+of the tables the caller keeps indexed: a table whose keys arrive in order keeps its indexes
+more cheaply than a rebuild, which reads the table back). They are made again from their own
+definitions (``pg_get_indexdef``, ``pg_get_constraintdef``: same names, same columns; the
+foreign keys checked against every row as they are added), and the whole set is compared with
+the one before. Each table is emptied and filled by one COPY … FREEZE in its
 own transaction and connection (rows written frozen: VACUUM has nothing left to do to them),
 fed by a thread of its own (psycopg's ``QueuedLibpqWriter``) while the caller goes on making
 rows.
@@ -37,7 +39,7 @@ WHERE i.indrelid::regclass::text = ANY(%(tables)s) AND NOT i.indisprimary
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 ORDER BY 1, 2
 """
-RESTORING = 4  # connections making indexes and constraints at once
+RESTORING = 3  # connections making indexes and constraints at once
 
 
 def definitions(connection: psycopg.Connection, tables: list[str]) -> list[tuple[str, ...]]:
@@ -45,12 +47,14 @@ def definitions(connection: psycopg.Connection, tables: list[str]) -> list[tuple
 
 
 class BulkLoad:
-    """``with BulkLoad(url, {table: columns}) as load: load.write(table, rows)``; on leaving,
-    the indexes and constraints are back (``restored``: seconds they took)."""
+    """``with BulkLoad(url, {table: columns}, kept) as load: load.write(table, rows)``; on
+    leaving, the indexes and constraints are back (``restored``: seconds they took)."""
 
-    def __init__(self, url: str, columns: dict[str, tuple[str, ...]]):
-        self.url, self.columns = url, columns
+    def __init__(self, url: str, columns: dict[str, tuple[str, ...]],
+                 kept: frozenset[str] = frozenset()):
+        self.url, self.columns, self.kept = url, columns, kept
         self.definitions: list[tuple[str, ...]] = []
+        self.dropped: list[tuple[str, ...]] = []
         self.restored = 0.0
         self.took: dict[str, float] = {}  # seconds each index or constraint took
         self._stack = ExitStack()
@@ -60,7 +64,9 @@ class BulkLoad:
         tables = list(self.columns)
         with psycopg.connect(self.url, autocommit=True) as admin:
             self.definitions = definitions(admin, tables)
-            for table, name, kind, _ in sorted(self.definitions, key=lambda each: each[2] != "f"):
+            self.dropped = [each for each in self.definitions
+                            if each[2] == "f" or each[0] not in self.kept]
+            for table, name, kind, _ in sorted(self.dropped, key=lambda each: each[2] != "f"):
                 admin.execute(f'DROP INDEX "{name}"' if kind == "i"
                               else f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         try:
@@ -96,17 +102,18 @@ class BulkLoad:
         self.restored = time.perf_counter() - started
 
     def restore(self) -> None:
-        """The indexes and unique constraints, biggest tables first, then the foreign keys, on
-        a few connections at once. A foreign key's check waits for the index builds on its
-        two tables (and for another check on the same table it points at), while builds on
-        other tables go on."""
+        """What was dropped, on a few connections at once: first the foreign keys of the tables
+        kept indexed (the biggest: their checks read them from the disk while the others'
+        indexes are sorted), then the indexes and unique constraints, then the other foreign
+        keys, biggest tables first. A foreign key's check waits for index builds on its two
+        tables, and for another check on either; builds on other tables go on meanwhile."""
         tables = list(self.columns)
         with psycopg.connect(self.url, autocommit=True) as admin:
             sizes = dict(admin.execute(
                 "SELECT relname::text, pg_relation_size(oid) FROM pg_class"
                 " WHERE relname = ANY(%s)", (tables,)).fetchall())
-        ordered = sorted(self.definitions, key=lambda each: (each[2] == "f", -sizes.get(
-            each[0], 0)))
+        ordered = sorted(self.dropped, key=lambda each: (
+            0 if each[0] in self.kept else 2 if each[2] == "f" else 1, -sizes.get(each[0], 0)))
         with ThreadPoolExecutor(RESTORING) as pool:
             list(pool.map(self._make, ordered))
         with psycopg.connect(self.url, autocommit=True) as admin:
@@ -120,8 +127,8 @@ class BulkLoad:
         started = time.perf_counter()
         with psycopg.connect(self.url, autocommit=True) as connection:
             # One sort per connection, the connections side by side: no parallel workers; and
-            # memory enough to sort an index of the events of a million applications at once.
-            connection.execute("SET maintenance_work_mem = '1536MB'")
+            # memory enough to sort an index of the items of a million applications at once.
+            connection.execute("SET maintenance_work_mem = '768MB'")
             connection.execute("SET max_parallel_maintenance_workers = 0")
             connection.execute(definition if kind == "i" else
                                f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
