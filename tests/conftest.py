@@ -187,6 +187,7 @@ STAFF = {  # username: (role, departments: None for none, "*" for every publishe
     "reviewer": (Role.REVIEWER, ["tax"]),
     "supervisor": (Role.SUPERVISOR, "*"),
     "admin": (Role.ADMIN, None),
+    "leader": (Role.LEADER, None),
 }
 
 

@@ -1,7 +1,8 @@
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields
+from marshmallow.validate import Range
 
-from .operations import turnaround_stats
+from .operations import EARLIEST, LATEST, turnaround_stats
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats",
                 description="Turnaround statistics per bundle and overall")
@@ -11,8 +12,10 @@ class StatsQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    since = fields.Date(metadata={"description": "received on or after (Asia/Shanghai)"})
-    until = fields.Date(metadata={"description": "received on or before"})
+    since = fields.Date(validate=Range(EARLIEST, LATEST),
+                        metadata={"description": "received on or after (Asia/Shanghai)"})
+    until = fields.Date(validate=Range(EARLIEST, LATEST),
+                        metadata={"description": "received on or before"})
 
 
 class FiguresSchema(Schema):

@@ -4,7 +4,7 @@ from flask.cli import with_appcontext
 
 from ..core.tables import render_table
 from .figures import APPLICATION_FIGURES
-from .operations import turnaround_stats
+from .operations import EARLIEST, LATEST, turnaround_stats
 
 COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
            ("concluded", "done", "{}"), ("median_turnaround", "median", "{:g}"),
@@ -16,10 +16,18 @@ COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
            ("fully_online_share", "no visit", "{:.0%}")]
 
 
+def _a_day(context, parameter, value):
+    if value is not None and not EARLIEST <= value.date() <= LATEST:
+        raise click.BadParameter(f"a day from {EARLIEST} to {LATEST}")
+    return value
+
+
 @click.command("stats")
 @with_appcontext
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="received on or after")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="received on or before")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), callback=_a_day,
+              help="received on or after")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), callback=_a_day,
+              help="received on or before")
 @click.option("--explain", is_flag=True, help="print what each figure means, then stop")
 def stats_command(since, until, explain):
     """Turnaround per bundle and overall (working days; 'alone' is the sum of the items'

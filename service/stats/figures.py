@@ -58,7 +58,7 @@ DEPARTMENT_FIGURES = (
     Definition("on_time_statutory", _l("法定时限内"), "share",
                _l("有法定时限的办结事项中，在法定时限内作出决定的比例。")),
     Definition("overdue_now", _l("当前超期"), "count",
-               _l("今天仍在办理、已超过承诺时限的事项数。")),
+               _l("今天仍在计时（不含暂停和补正中的）、已超过承诺时限的事项数，与超期看板一致。")),
 )
 
 TREND_FIGURES = (
@@ -66,7 +66,7 @@ TREND_FIGURES = (
                _l("每周收件的申请数（按收件日所在的周，周一起）。")),
     Definition("concluded", _l("办结"), "count", _l("每周办结的申请数。")),
     Definition("overdue", _l("超期事项"), "count",
-               _l("承诺时限在这一周届满、却晚于届满日作出决定或至今未决定的事项数，按部门。")),
+               _l("承诺时限在这一周届满、却晚于届满日作出决定或至今仍在计时未作决定的事项数，按部门。")),
 )
 
 RATING_FIGURES = (

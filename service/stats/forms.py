@@ -11,12 +11,11 @@ from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..engine.states import FollowUpStatus
-from .operations import Period
+from .operations import EARLIEST, LATEST, Period
 from .tables import FOLLOW_UP_WORDS
 
 DEFAULT_DAYS = 28  # four weeks up to today
 LONGEST = 366  # a year's figures, and no more in one page
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class PeriodForm(FlaskForm):

@@ -30,7 +30,7 @@ from ..core.database import db
 from ..engine.states import (
     BAD_GRADES,
     ITEM_DECIDED,
-    ITEM_FINAL,
+    ITEM_RUNNING,
     ApplicationState,
     Channel,
     DeliveryMethod,
@@ -41,6 +41,7 @@ from ..engine.states import (
 from .sql import count_where, end_of, local_day, nearest_rank, start_of
 
 OVERALL = "all"
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # the days a period may name
 
 
 @dataclass(frozen=True)
@@ -251,8 +252,7 @@ def department_stats(period: Period, today: date,
         .group_by(item.department_code))}
     overdue = dict(db.session.execute(
         select(item.department_code, func.count())
-        .where(item.state.not_in(ITEM_FINAL), item.state != ItemState.PENDING,
-               item.committed_due < today, *scope)
+        .where(item.state.in_(ITEM_RUNNING), item.committed_due < today, *scope)
         .group_by(item.department_code)).all())
     codes = set(decided) | set(overdue)
     names = dict(db.session.execute(select(Department.code, Department.name)
@@ -304,8 +304,7 @@ def weekly_trends(period: Period, today: date,
                 .group_by(app.concluded_on)):
             week_of(day).concluded += count
     late = or_(local_day(item.decided_at) > item.committed_due,
-               and_(item.decided_at.is_(None), item.state.not_in(ITEM_FINAL),
-                    item.committed_due < today))
+               and_(item.state.in_(ITEM_RUNNING), item.committed_due < today))
     scope = [item.department_code.in_(departments)] if departments is not None else []
     for department, day, count in db.session.execute(
             select(item.department_code, item.committed_due, func.count())

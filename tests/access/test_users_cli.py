@@ -81,7 +81,7 @@ def test_list_shows_every_account_role_state_and_departments(runner, app, staff,
     result = runner.invoke(args=["users", "list"])
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()}
-    assert set(lines) == {"admin", "clerk", "reviewer", "supervisor"}
+    assert set(lines) == {"admin", "clerk", "leader", "reviewer", "supervisor"}
     assert lines["reviewer"] == ["reviewer", "off", "tax"]
     # (The fixture binds its clerk to a department, which create_user itself would refuse.)
     assert lines["clerk"][:2] == ["clerk", "active"]

@@ -59,9 +59,8 @@ def rated(app, number: str, grade: int, comment: str | None = None) -> int:
 
 @pytest.fixture
 def history(app, client, password_hash):
-    """The applications above, and a leader, a supervisor of market regulation and one of
-    health; the ratings' ids by application."""
-    add_staff(app, password_hash, "leader", "leader")
+    """The applications above, and (beside the fixture's leader) a supervisor of market
+    regulation and one of health; the ratings' ids by application."""
     add_staff(app, password_hash, "s_market", "supervisor", ["market_regulation"])
     add_staff(app, password_hash, "s_health", "supervisor", ["health"])
     with at(10, 12):
@@ -151,8 +150,7 @@ def csv_rows(response) -> list[list[str]]:
 
 @pytest.mark.parametrize("username, status", [
     ("leader", 200), ("admin", 200), ("supervisor", 200), ("clerk", 403), ("reviewer", 403)])
-def test_who_may_open_the_dashboard(app, staff, password_hash, username, status):
-    add_staff(app, password_hash, "leader", "leader")
+def test_who_may_open_the_dashboard(app, staff, username, status):
     browser = browser_as(app, username)
     for path in ("/dashboard", "/dashboard/departments.csv", "/dashboard.xlsx"):
         assert get(browser, path).status_code == status, path

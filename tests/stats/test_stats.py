@@ -154,11 +154,19 @@ def test_since_and_until(client, handled):
         } == expected, query
 
 
-def test_bad_dates_are_422_problems(client):
-    response = client.get("/api/stats?since=2026-02-30", headers=client.staff.headers("admin"))
+@pytest.mark.parametrize(("query", "field"), [("?since=2026-02-30", "since"),
+                                              ("?since=0001-01-01", "since"),
+                                              ("?until=9999-12-31", "until")])
+def test_bad_dates_are_422_problems(client, query, field):
+    response = client.get(f"/api/stats{query}", headers=client.staff.headers("admin"))
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
-    assert set(response.get_json()["errors"]) == {"since"}
+    assert set(response.get_json()["errors"]) == {field}
+
+
+def test_flask_stats_refuses_a_day_out_of_range(app, runner):
+    result = flask_stats(app, runner, "--until", "9999-12-31")
+    assert result.exit_code == 2 and "a day from 2000-01-01 to 2099-12-31" in result.output
 
 
 def flask_stats(app, runner, *args):
