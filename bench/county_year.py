@@ -145,7 +145,8 @@ def explain(measured: Measured) -> None:
         plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
                                           parameters).scalars().all()
         print(f"  {statistics.median(took) / 1e6:.1f} ms in the page (median of {len(took)}, "
-              f"slowest {max(took) / 1e6:.1f}): {shortened(statement)}  {parameters}")
+              f"slowest {max(took) / 1e6:.1f}): {shortened(statement)}  "
+              f"{_parameters(parameters)}")
         shown = [plan[0], *(line for line in plan[1:]
                             if re.search(r"Scan|Rows Removed|Sort Method", line)), plan[-1]]
         for line in shown:
@@ -154,10 +155,21 @@ def explain(measured: Measured) -> None:
 
 
 def shortened(statement: str) -> str:
-    """One line; each long list of selected columns as …"""
+    """One line; each long list of selected columns as …, each list of more than three
+    parameters as their count."""
     statement = " ".join(statement.split())
-    return re.sub(r"SELECT (.+?) FROM ", lambda columns: "SELECT " + (
+    statement = re.sub(r"SELECT (.+?) FROM ", lambda columns: "SELECT " + (
         "…" if len(columns.group(1)) > 40 else columns.group(1)) + " FROM ", statement)
+    return re.sub(r"\((?:%\(\w+\)s(?:::\w+)?, ){3,}%\(\w+\)s(?:::\w+)?\)",
+                  lambda listed: f"({listed.group(0).count('%(')} parameters)", statement)
+
+
+def _parameters(parameters) -> str:
+    """The parameters, those of a long list (a department_code_1_… each) left out."""
+    if not isinstance(parameters, dict):
+        return str(parameters)
+    return str({name: value for name, value in parameters.items()
+                if not re.fullmatch(r"\w+_\d+_(?:[4-9]|\d{2,})", name)})
 
 
 def build(app: Flask, url: str, applications: int, random_seed: int) -> Seeded:
