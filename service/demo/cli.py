@@ -17,8 +17,9 @@ from .samples import answers_for, applicant_for, approval_for
 
 demo_cli = AppGroup("demo", help="Demo data for trying onething out.")
 
-# Who fires each scenario's steps: the demo accounts of `flask users demo`.
-CLERK, REVIEWER = "window", "reviewer"
+# Who fires each scenario's steps: the demo accounts of `flask users demo`; the supervisor
+# follows up the history's bad ratings.
+CLERK, REVIEWER, SUPERVISOR = "window", "reviewer", "supervisor"
 
 # (bundle, materials left out, then the triggers fired: (trigger, item, reason, data, actor));
 # an approval without data gets the sample opinion and result (samples.approval_for).
@@ -62,15 +63,20 @@ def seed(history_days, random_seed):
     if db.session.scalar(select(func.count()).select_from(Application)):
         click.echo("applications exist already: nothing seeded")
         return
-    accounts = {username: staff(user.id) for username, user in ensure_demo_users().items()}
+    users = ensure_demo_users()
+    accounts = {username: staff(user.id) for username, user in users.items()}
     if history_days:
         today = local_date(utcnow())
         report = play_history(today, history_days, 4, calendar_around(today),
                               clerk=accounts[CLERK], reviewer=accounts[REVIEWER],
-                              seed=random_seed)
+                              supervisor=users[SUPERVISOR], seed=random_seed)
         click.echo(f"{report.created} past applications over {history_days} working days: "
                    + ", ".join(f"{state} {count}"
                                for state, count in sorted(report.states.items())))
+        click.echo(f"{sum(report.grades.values())} rated ("
+                   + ", ".join(f"{grade}: {count}"
+                               for grade, count in sorted(report.grades.items(), reverse=True))
+                   + f"); {report.followed_up} bad ratings followed up, {report.open_bad} open")
     for serial, (label, (bundle_code, left_out, steps)) in enumerate(SCENARIOS.items(), 1):
         version = find_version(bundle_code)
         if version is None:
