@@ -27,6 +27,14 @@ and an administrator's: ``admin-user.png`` (an account: role, departments, token
 ``admin-draft.png`` and ``admin-draft-yaml.png`` (a new bundle drafted with a prerequisite
 cycle, in the form and as YAML), ``admin-draft-preview.png`` (mended: what it saves, its
 machine, its form) and ``admin-item.png`` (an item's definition being edited).
+
+The leader's dashboard is taken over the demo month instead, on a database of its own as `make
+run` leaves it (the county's whole catalog, ``flask demo seed``'s history with its ratings and
+follow-ups, the demo accounts), signed in as the demo leader:
+
+- ``dashboard.png``: the first screen: the period, the county's figures, the chart per bundle;
+- ``dashboard-ratings.png``: the 好差评 section: each grade's share, the bad ratings and their
+  follow-ups (the whole page is some 6,000 px tall).
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
 
 from service import create_app
+from service.access.demo_accounts import demo_password
 from service.access.operations import PASSWORD_METHOD
 from service.catalog.definitions import load_catalog
 from service.catalog.operations import publish
@@ -73,6 +82,21 @@ def prepared_app(database: Path):
         publish(shown)
         db.session.commit()
     return app, list(shown.departments)
+
+
+def demo_month_app(database: Path):
+    """The app on a new SQLite database as `make run` leaves it: migrated, the calendar seeded,
+    the county's catalog loaded, then ``flask demo seed`` (its month of history, rated, and the
+    demo accounts)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+    runner = app.test_cli_runner()
+    for args in (["calendar", "seed"], ["catalog", "load"], ["demo", "seed"]):
+        result = runner.invoke(args=args)
+        if result.exit_code:
+            raise SystemExit(f"flask {' '.join(args)} failed:\n{result.output}")
+    return app
 
 
 @contextmanager
@@ -142,7 +166,27 @@ def take(out: Path) -> list[Path]:
             taken += photograph_authoring(live, page, out)
         with app.app_context():
             db.engine.dispose()
+        demo = demo_month_app(Path(directory) / "demo-month.sqlite3")
+        with served(demo) as live, browser_page(desk_page, DESK) as page:
+            taken += photograph_dashboard(live, page, out)
+        with demo.app_context():
+            db.engine.dispose()
     return [out / "status.png", out / "status-delivered.png", *taken]
+
+
+def photograph_dashboard(live: str, page, out: Path) -> list[Path]:
+    """The demo leader's landing page over the demo month, once every chart is drawn: its
+    first screen, and its ratings section."""
+    sign_in(page, live, "leader", demo_password("leader"))
+    for chart in ("bundles", "weeks", "overdue", "grades"):
+        page.locator(f"#chart-{chart} svg").first.wait_for()
+    shots = [out / "dashboard.png", out / "dashboard-ratings.png"]
+    page.screenshot(path=str(shots[0]))
+    ratings = page.locator("#ratings").bounding_box()  # the page's width, a margin above, below
+    top = ratings["y"] + page.evaluate("window.scrollY") - 16
+    page.screenshot(path=str(shots[1]), full_page=True, clip={
+        "x": 0, "y": top, "width": DESK["width"], "height": ratings["height"] + 32})
+    return shots
 
 
 def photograph_authoring(live: str, page, out: Path) -> list[Path]:
