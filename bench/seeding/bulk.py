@@ -127,8 +127,10 @@ class BulkLoad:
         started = time.perf_counter()
         with psycopg.connect(self.url, autocommit=True) as connection:
             # One sort per connection, the connections side by side: no parallel workers; and
-            # memory enough to sort an index of the items of a million applications at once.
+            # memory enough to sort an index, or hash the keys a foreign key's check looks up,
+            # of a million applications at once.
             connection.execute("SET maintenance_work_mem = '768MB'")
+            connection.execute("SET work_mem = '512MB'")
             connection.execute("SET max_parallel_maintenance_workers = 0")
             connection.execute(definition if kind == "i" else
                                f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
