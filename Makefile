@@ -56,6 +56,6 @@ translations: install
 	$(BIN)/pybabel update -i /tmp/onething.pot -d service/translations
 	$(BIN)/pybabel compile -d service/translations
 
-## screenshots: the README's pictures of the applicant's pages (docs/*.png), with Debian's chromium
+## screenshots: the README's pictures (docs/*.png): the applicant's pages, the dashboard; Debian's chromium
 screenshots: install
 	$(BIN)/python -m tests.screenshots

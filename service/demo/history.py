@@ -19,8 +19,10 @@ from datetime import date, datetime, time, timedelta
 
 from ..access.models import User
 from ..applications import operations
+from ..applications.models import Rating
 from ..applications.ratings import BAD_GRADES, rate
 from ..catalog.operations import list_bundles, machine_for
+from ..core.database import db
 from ..engine.actors import APPLICANT, Actor
 from ..engine.bundle import Bundle
 from ..engine.calendar import SHANGHAI, WorkingCalendar
@@ -103,7 +105,7 @@ def play_history(today: date, days: int, per_day: int, calendar: WorkingCalendar
     bad = _rate(report, today, calendar, rng)
     report.open_bad = len(bad)
     if supervisor is not None:
-        _follow_up(bad, supervisor, report)
+        _follow_up(bad, supervisor, report, datetime.combine(today, time(), SHANGHAI))
     return report
 
 
@@ -236,19 +238,23 @@ def _follow_up_plan(bad: list[tuple]) -> list[tuple[int, str, bool]]:
             for index, (rating_id, complaint) in enumerate(bad[:-1])]
 
 
-def _follow_up(bad: list[tuple], supervisor: User, report: HistoryReport) -> None:
+def _follow_up(bad: list[tuple], supervisor: User, report: HistoryReport,
+               present: datetime) -> None:
     """The supervisor's call-backs, each of an application of one of their departments."""
     for rating_id, complaint, resolved in _follow_up_plan(bad):
         _, contacted, settled = COMPLAINTS[complaint]
+        rated_at = db.session.get(Rating, rating_id).created_at
+        # Called back within hours, settled the next day; never after the demo's present.
+        called, closed = (min(rated_at + timedelta(hours=hours), present) for hours in (3, 24))
         try:
             follow_up(rating_id, FollowUpStatus.CONTACTED, contacted, supervisor,
-                      departments=supervisor.department_codes)
+                      departments=supervisor.department_codes, now=called)
         except RatingNotFound:
             continue  # none of the supervisor's departments: another head calls back
         report.followed_up += 1
         if resolved:
             follow_up(rating_id, FollowUpStatus.RESOLVED, settled, supervisor,
-                      departments=supervisor.department_codes)
+                      departments=supervisor.department_codes, now=closed)
             report.open_bad -= 1
 
 

@@ -84,8 +84,6 @@ class FollowUpStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-BAD_GRADES = range(1, 3)  # 1 and 2 of 5: 差评, each followed up
-
 
 class ExtensionState(StrEnum):
     """A reviewer's request to extend an item's limit, for the head of the department to approve

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
@@ -24,11 +24,11 @@ from ..applications.models import (
     RatingFollowUp,
     Visit,
 )
+from ..applications.ratings import BAD_GRADES
 from ..catalog.models import Bundle, BundleVersion, Department
 from ..catalog.operations import machine_for
-from ..core.database import db
+from ..core.database import db, utcnow
 from ..engine.states import (
-    BAD_GRADES,
     ITEM_DECIDED,
     ITEM_RUNNING,
     ApplicationState,
@@ -360,7 +360,8 @@ class NotABadRating(Exception):
 
 
 def follow_up(rating_id: int, status: FollowUpStatus, note: str, user: User,
-              departments: frozenset[str] | None = None) -> RatingFollowUp:
+              departments: frozenset[str] | None = None,
+              now: datetime | None = None) -> RatingFollowUp:
     """Record what was done about a bad rating; only flushes.
 
     Raises:
@@ -377,7 +378,8 @@ def follow_up(rating_id: int, status: FollowUpStatus, note: str, user: User,
         raise RatingNotFound(rating_id)
     if rating.grade not in BAD_GRADES:
         raise NotABadRating(rating_id)
-    record = RatingFollowUp(rating_id=rating.id, status=status, note=note, user_id=user.id)
+    record = RatingFollowUp(rating_id=rating.id, status=status, note=note, user_id=user.id,
+                            created_at=now or utcnow())
     db.session.add(record)
     db.session.flush()
     return record

@@ -60,3 +60,8 @@ def test_demo_month_has_ratings_of_several_grades_and_an_open_bad_rating(runner,
         assert db.session.scalar(select(func.count()).select_from(RatingFollowUp).where(
             RatingFollowUp.status == FollowUpStatus.RESOLVED)) >= 1
         assert all(entry["rating"].grade in BAD_GRADES for entry in ratings["bad"])
+        # A call-back follows its rating, and comes before the demo's present.
+        for entry in ratings["bad"]:
+            for each in entry["follow_ups"]:
+                assert entry["rating"].created_at < each.created_at
+                assert local_date(each.created_at) <= local_date(TODAY)
