@@ -97,14 +97,27 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite changes a table by rebuilding it (batch mode): dropping the old table must not
+        # cascade to the rows that refer to it. The pragma works only outside a transaction,
+        # so it is set here, before the migrations begin one.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()  # else the migrations would run in this transaction, uncommitted
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:  # the connection goes back to the app's pool
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+                connection.commit()
 
 
 if context.is_offline_mode():

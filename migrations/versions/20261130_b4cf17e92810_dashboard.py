@@ -34,17 +34,12 @@ CALENDAR_DAYS = sa.table('calendar_days', sa.column('day', sa.Date),
 
 
 def _roles(roles) -> None:
-    # users is referenced by other tables: SQLite rebuilds it to change a CHECK, and must not
-    # enforce foreign keys while the old table is dropped.
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        op.execute('PRAGMA foreign_keys=OFF')
+    # SQLite rebuilds users to change a CHECK: migrations/env.py turns its foreign keys off
+    # meanwhile, so that dropping the old table does not cascade to departments and tokens.
     with op.batch_alter_table('users') as batch:
         batch.drop_constraint(op.f('ck_users_role'), type_='check')
         batch.create_check_constraint(
             op.f('ck_users_role'), f"role IN ({', '.join(repr(role) for role in roles)})")
-    if sqlite:
-        op.execute('PRAGMA foreign_keys=ON')
 
 
 def _working_days(start: date, end: date, holidays: set, workdays: set) -> int:
