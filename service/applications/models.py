@@ -88,6 +88,11 @@ class Application(db.Model):
     # the working days in (accepted_on, concluded_on].
     concluded_on: Mapped[date | None] = mapped_column(Date, index=True)
     turnaround_days: Mapped[int | None] = mapped_column(Integer)
+    # Tallies the figures sum, kept by the steps that add to them: counting the visits and the
+    # events of a province's applications one by one takes minutes.
+    visit_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    correction_notices: Mapped[int] = mapped_column(Integer, default=0,
+                                                    server_default=text("0"))
     # Bumped by every write: a writer that read an older version fails instead of winning.
     lock_version: Mapped[int] = mapped_column(Integer)
     # The head of its events' chain (service/audit): the newest event's number and hash, kept

@@ -19,10 +19,8 @@ from ..access.models import User
 from ..applications.models import (
     Application,
     ApplicationItem,
-    Event,
     Rating,
     RatingFollowUp,
-    Visit,
 )
 from ..applications.ratings import BAD_GRADES
 from ..catalog.models import Bundle, BundleVersion, Department
@@ -34,7 +32,6 @@ from ..engine.states import (
     ApplicationState,
     Channel,
     DeliveryMethod,
-    EventKind,
     FollowUpStatus,
     ItemState,
 )
@@ -132,20 +129,12 @@ def _sums_by_version(period: Period) -> list[tuple[str, _Sums]]:
     app = Application
     concluded = and_(app.concluded_on.is_not(None), app.turnaround_days.is_not(None))
     delivered = app.state == ApplicationState.DELIVERED
-    visits = (select(func.count(Visit.id)).where(Visit.application_id == app.id)
-              .correlate(app).scalar_subquery())
-    corrections = (select(func.count(Event.id))
-                   .where(Event.application_id == app.id,
-                          Event.trigger == EventKind.REQUEST_CORRECTION,
-                          Event.item_code.is_(None))
-                   .correlate(app).scalar_subquery())
-    visited = exists().where(Visit.application_id == app.id)
     rows = db.session.execute(
         select(app.bundle_version_id,
                func.count().label("applications"),
                count_where(app.channel == Channel.ONLINE).label("online"),
                func.coalesce(func.sum(app.paused_days), 0).label("paused_days"),
-               func.coalesce(func.sum(corrections), 0).label("corrections"),
+               func.coalesce(func.sum(app.correction_notices), 0).label("corrections"),
                count_where(concluded).label("concluded"),
                func.sum(app.turnaround_days).label("turnaround"),
                count_where(and_(concluded, app.concluded_on <= app.committed_due))
@@ -154,9 +143,10 @@ def _sums_by_version(period: Period) -> list[tuple[str, _Sums]]:
                count_where(and_(concluded, app.concluded_on <= app.statutory_due))
                .label("on_time_statutory"),
                count_where(delivered).label("delivered"),
-               func.coalesce(func.sum(case((delivered, visits), else_=0)), 0).label("visits"),
+               func.coalesce(func.sum(case((delivered, app.visit_count), else_=0)), 0)
+               .label("visits"),
                count_where(and_(delivered, app.delivery_method == DeliveryMethod.ELECTRONIC,
-                                ~visited)).label("fully_online"))
+                                app.visit_count == 0)).label("fully_online"))
         .where(*period.holds(app.created_at))
         .group_by(app.bundle_version_id)).all()
     versions = {version.id: version for version in db.session.scalars(

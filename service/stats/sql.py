@@ -40,19 +40,26 @@ def end_of(day: date) -> datetime:
 
 def nearest_rank(value: ColumnElement, group: ColumnElement | None, where,
                  *percents: int) -> select:
-    """``SELECT group, p<percent>…`` by nearest rank: the value at rank ⌈p·n/100⌉ of the n
-    values of each group, ordered (integer arithmetic: SQLite may lack ceil)."""
-    partition = [group] if group is not None else []
-    ranked = select(
-        *([group.label("grouped")] if group is not None else []),
-        value.label("value"),
-        func.row_number().over(partition_by=partition, order_by=value).label("rank"),
-        func.count().over(partition_by=partition).label("n"),
-    ).where(where, value.is_not(None)).subquery()
-    columns = [func.min(case((ranked.c.rank == (ranked.c.n * percent + 99) // 100,
-                              ranked.c.value))).label(f"p{percent}") for percent in percents]
-    query = select(*([ranked.c.grouped] if group is not None else []), *columns)
-    return query.group_by(ranked.c.grouped) if group is not None else query
+    """``SELECT group, p<percent>…`` by nearest rank: of the n values of each group, ordered,
+    the one at rank ⌈p·n/100⌉. Counted per distinct value first (turnarounds are a few dozen
+    distinct days), then a running sum over them finds the rank: no sort of every row."""
+    keys = [group.label("grouped")] if group is not None else []
+    counts = (select(*keys, value.label("value"), func.count().label("k"))
+              .where(where, value.is_not(None))
+              .group_by(*([group] if group is not None else []), value).subquery())
+    partition = [counts.c.grouped] if group is not None else []
+    running = select(
+        *partition,
+        counts.c.value,
+        func.sum(counts.c.k).over(partition_by=partition, order_by=counts.c.value)
+        .cast(Integer).label("upto"),
+        func.sum(counts.c.k).over(partition_by=partition).cast(Integer).label("n"),
+    ).subquery()
+    # Integer arithmetic for the ceiling: SQLite may lack ceil().
+    columns = [func.min(case((running.c.upto >= (running.c.n * percent + 99) // 100,
+                              running.c.value))).label(f"p{percent}") for percent in percents]
+    query = select(*([running.c.grouped] if group is not None else []), *columns)
+    return query.group_by(running.c.grouped) if group is not None else query
 
 
 def count_where(condition) -> ColumnElement:
