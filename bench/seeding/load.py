@@ -53,8 +53,9 @@ PROGRESS_EVERY = 5.0  # seconds between progress lines
 # order (by application and number, by actor and id, by item), so keeping them costs about as
 # much as building them again, which would read the biggest table back from the disk once per
 # index after the load (100–140 s for the events' two at a million applications). The items'
-# keys arrive scattered (by department, state, date): kept, their indexes filled the WAL with
-# page images (the load took 436 s instead of 306 s at a million), so they are built again.
+# keys arrive scattered (by department, state, date): kept, their indexes made the load of a
+# million take 436 s instead of 306 s (more, it seems, than their CPU: the WAL's page images of
+# scattered index pages after each checkpoint, not measured), so they are built again.
 KEPT_INDEXED = frozenset({"events", "item_results"})
 
 
