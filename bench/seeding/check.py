@@ -4,7 +4,8 @@ query can tell.
 
 - each application has a row for every item of its bundle version, and its chain's head is
   its last event;
-- the sample's chains verify (``service.audit``: numbers, order, hashes, heads);
+- the sample's chains verify (``service.audit``: numbers, order, hashes, heads), and each
+  application's tallies count its visits and its correction notices at intake;
 - each opened item's deadlines are what the engine computes from its start, limits, ended
   paused spans and extensions, its paused days the sum of its spans'; each accepted
   application's deadlines, paused days, (under review) predicted completion and (concluded)
@@ -39,6 +40,13 @@ SELECT count(*) FROM applications a JOIN bundle_versions v ON v.id = a.bundle_ve
 WHERE (SELECT count(*) FROM application_items i WHERE i.application_id = a.id)
       <> jsonb_array_length(v.definition -> 'items')
 """
+WRONG_TALLIES = """
+SELECT count(*) FROM applications a
+WHERE a.id = ANY(:ids) AND (
+      a.visit_count <> (SELECT count(*) FROM visits v WHERE v.application_id = a.id)
+   OR a.correction_notices <> (SELECT count(*) FROM events e WHERE e.application_id = a.id
+                               AND e.trigger = 'request_correction' AND e.item_code IS NULL))
+"""
 WRONG_HEADS = """
 SELECT count(*) FROM applications a
 WHERE a.chain_seq <> (SELECT coalesce(max(seq), 0) FROM events e WHERE e.application_id = a.id)
@@ -61,6 +69,9 @@ def check(app: Flask, sample: int, random_seed: int = 1) -> Counter:
                                           .where(Application.id.in_(drawn))))
         for chain in EventChains().chains(numbers=numbers):
             wrong["chains broken"] += bool(check_chain(chain, key))
+        wrong["applications whose tallies are not their visits' and notices'"] = (
+            db.session.execute(text(WRONG_TALLIES),
+                               {"ids": drawn}).scalar())
         now = utcnow()
         calendar = calendar_around(local_date(now))
         for application_id in drawn:

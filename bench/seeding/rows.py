@@ -40,7 +40,8 @@ COLUMNS = {
         "materials_handed_in", "materials_missing", "tracking_number", "created_at",
         "updated_at", "accepted_on", "committed_due", "statutory_due", "yellow_on",
         "due_provisional", "predicted_on", "paused_days", "concluded_on", "turnaround_days",
-        "concluded_at", "lock_version", "chain_seq", "chain_head"),
+        "concluded_at", "lock_version", "chain_seq", "chain_head", "visit_count",
+        "correction_notices"),
     "application_items": (
         "id", "application_id", "item_code", "department_code", "position", "state",
         "opened_at", "decided_at", "reason", "clock_started_on", "committed_due",
@@ -112,6 +113,7 @@ class Rows:
         story.settle(received)
         state, channel, templates, users = story.state, story.channel, self.templates, self.users
         timestamp, visits = self._timestamp, self.out["visits"]
+        visited = len(visits)
         steps = templates.steps[shape.index]
         who = story.handed_in_by
         handed_in_by = users[who] if who > 0 else ""
@@ -180,7 +182,8 @@ class Rows:
             f"{self.prefixes[shape.index]}{application_id}\t{number}\t{state}\t{outcome}\t"
             f"{channel}\t{story.delivery}\t{name}\t{id_number}\t{phone}\t{handed_in}\t"
             f"{outstanding}\t{tracking or NULL}\t{timestamp(received)}\t{updated}\t"
-            f"{clock_columns}\t{concluded}\t{len(events)}\t{len(events)}\t{head}\n")
+            f"{clock_columns}\t{concluded}\t{len(events)}\t{len(events)}\t{head}\t"
+            f"{len(visits) - visited}\t{1 if story.notice else 0}\n")
         if len(events) > self.longest[0]:
             self.longest = (len(events), number)
 
