@@ -22,13 +22,13 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from service.access.models import User, UserDepartment
 from service.applications.operations import lock
 from service.applications.ratings import rate
 from service.core.database import db
 from tests.access.test_pages import post_form, sign_in, text
 from tests.conftest import PASSWORD
 from tests.factories import create, decide, fire
+from tests.review.test_review_pages import add_staff
 
 RESTAURANT_ITEMS = ("food_business_permit", "outdoor_signboard", "fire_safety_inspection")
 NEWBORN_ITEMS = ("birth_medical_certificate", "birth_registration", "newborn_medical_insurance",
@@ -39,15 +39,6 @@ PHONE = "13800138000"  # the applications' contact phone, and in N1's comment
 def at(month: int, day: int, hour: int = 10):
     """A moment in 2026 in Shanghai (UTC+8), the clock standing still."""
     return time_machine.travel(datetime(2026, month, day, hour - 8, tzinfo=UTC), tick=False)
-
-
-def add_staff(app, password_hash, username, role, departments=()):
-    with app.app_context():
-        db.session.add(User(username=username, display_name=username.title(), role=role,
-                            password_hash=password_hash,
-                            departments=[UserDepartment(department_code=code)
-                                         for code in departments]))
-        db.session.commit()
 
 
 def rated(app, number: str, grade: int, comment: str | None = None) -> int:
