@@ -63,6 +63,7 @@ class BulkLoad:
     def __enter__(self) -> BulkLoad:
         tables = list(self.columns)
         with psycopg.connect(self.url, autocommit=True) as admin:
+            self._check_columns(admin)
             self.definitions = definitions(admin, tables)
             self.dropped = [each for each in self.definitions
                             if each[2] == "f" or each[0] not in self.kept]
@@ -83,6 +84,18 @@ class BulkLoad:
             self._stack.close()
             raise
         return self
+
+    def _check_columns(self, admin: psycopg.Connection) -> None:
+        """Every column of a loaded table is written, but a serial id: a column a migration
+        adds would otherwise get its default in every row, silently."""
+        for table, columns in self.columns.items():
+            unwritten = [name for name, default in admin.execute(
+                "SELECT column_name, column_default FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = %s", (table,))
+                if name not in columns and not (default or "").startswith("nextval(")]
+            if unwritten:
+                raise RuntimeError(f"{table} has columns the seed does not write: "
+                                   f"{', '.join(unwritten)} (see bench/seeding/rows.py)")
 
     def write(self, table: str, rows: bytes) -> None:
         if rows:
