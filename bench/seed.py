@@ -9,9 +9,10 @@ county catalog (``workflows/``, every bundle), the holiday calendar and the staf
 applications received over the last twelve months: 85% delivered, 4% under review, 3%
 concluded and waiting to be handed out, 2% each waiting for intake, waiting on a correction,
 refused and withdrawn; each with the history that brought it there, hash-chained as the app
-chains it (events, paused spans, extension requests, results, visits: see
-``seeding/county.py``); running items past their committed and a few past their statutory
-deadline, so the overdue board has content. Rows go in through COPY (``seeding/load.py``);
+chains it, and what its steps wrote beside it (paused spans, extension requests, results,
+visits, the warnings the sweep announced: see ``seeding/story.py`` and ``seeding/rows.py``);
+running items past their committed and a few past their statutory deadline, so the overdue
+board has content. Rows go in through COPY (``seeding/load.py``);
 progress is printed in rows per second. Every seeded application's query code is the same
 (printed at the end), so is every account's password. ``--check N`` reads N of them back
 through the app and checks them against its rules (``seeding/check.py``).
