@@ -23,6 +23,7 @@ import re
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -86,6 +87,19 @@ class Measured:
     def median_ms(self) -> float:
         return statistics.median(self.server_ns) / 1e6
 
+    def record(self, log: StatementLog, fetch: Callable[[], None]) -> None:
+        """One request: its server time, and the statements it sent with their times."""
+        log.sent.clear()
+        start = time.perf_counter_ns()
+        fetch()
+        self.server_ns.append(time.perf_counter_ns() - start)
+        self.statements.append(len(log.sent))
+        self.database_ns.append(sum(took for _, _, took in log.sent))
+        for statement, parameters, took in log.sent:
+            key = statement, repr(parameters)
+            self.sent_ns[key].append(took)
+            self.parameters[key] = parameters
+
     def row(self) -> list:
         p90 = statistics.quantiles(self.server_ns, n=10, method="inclusive")[8]
         return [self.page.name, str(self.page), self.median_ms, p90 / 1e6,
@@ -116,16 +130,7 @@ def measure(client: FlaskClient, log: StatementLog, page: Page, repeats: int) ->
         fetch(client, page)
     measured = Measured(page)
     for _ in range(repeats):
-        log.sent.clear()
-        start = time.perf_counter_ns()
-        fetch(client, page)
-        measured.server_ns.append(time.perf_counter_ns() - start)
-        measured.statements.append(len(log.sent))
-        measured.database_ns.append(sum(took for _, _, took in log.sent))
-        for statement, parameters, took in log.sent:
-            key = statement, repr(parameters)
-            measured.sent_ns[key].append(took)
-            measured.parameters[key] = parameters
+        measured.record(log, lambda: fetch(client, page))
     return measured
 
 

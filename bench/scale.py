@@ -146,16 +146,7 @@ def measure(app: Flask, log: StatementLog, read: Read, requests: int,
     measured = Measured(Page(read.name, read.paths[0]))
     started = time.perf_counter()
     for index in range(WARM_UP, WARM_UP + requests):
-        log.sent.clear()
-        start = time.perf_counter_ns()
-        fetch(index)
-        measured.server_ns.append(time.perf_counter_ns() - start)
-        measured.statements.append(len(log.sent))
-        measured.database_ns.append(sum(took for _, _, took in log.sent))
-        for statement, parameters, took in log.sent:
-            key = statement, repr(parameters)
-            measured.sent_ns[key].append(took)
-            measured.parameters[key] = parameters
+        measured.record(log, lambda index=index: fetch(index))
         if index >= WARM_UP + 2 and time.perf_counter() - started > budget:
             break  # three of a slow read
     return measured
