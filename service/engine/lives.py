@@ -136,7 +136,6 @@ class Life:
     model to a machine costs a hundred (docs/PERFORMANCE.md)."""
 
     def __init__(self, states: list[str], transitions: tuple[dict, ...]):
-        self.transitions = transitions
         self._context = Context()
         self._machine = Machine(model=self._context, states=states, initial=states[0],
                                 transitions=[plain(each) for each in transitions],

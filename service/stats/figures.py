@@ -1,5 +1,6 @@
-"""What each figure means: one definition, shown beside the figure on the dashboard, in the API's
-description and by `flask stats --help`. The numbers themselves come from :mod:`.operations`."""
+"""What each figure means: one definition, shown beside the figure on the dashboard, in its
+Excel download and by `flask stats --explain`. The numbers themselves come from
+:mod:`.operations`."""
 
 from __future__ import annotations
 
@@ -75,7 +76,3 @@ RATING_FIGURES = (
     Definition("open_follow_ups", _l("待整改差评"), "count",
                _l("评为1或2级、尚未记录“已解决”的评价数。")),
 )
-
-
-def definition(key: str, figures=APPLICATION_FIGURES) -> Definition:
-    return next(each for each in figures if each.key == key)
