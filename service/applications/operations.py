@@ -376,7 +376,7 @@ def _apply_effects(application: Application, row: ApplicationItem | None, step: 
         return
     if step.trigger == Trigger.REQUEST_CORRECTION:
         application.materials_missing = [entry["material"] for entry in data["missing"]]
-        application.correction_notices = (application.correction_notices or 0) + 1
+        application.correction_notices += 1
     elif step.trigger == Trigger.SUPPLEMENT:
         application.materials_handed_in = sorted(
             set(application.materials_handed_in) | set(data["materials"]))
@@ -391,7 +391,7 @@ def _apply_effects(application: Application, row: ApplicationItem | None, step: 
 def _visit(application: Application, kind: VisitKind, actor: Actor, now: datetime) -> None:
     db.session.add(Visit(application_id=application.id, kind=kind, at=now,
                          clerk_user_id=actor.user_id))
-    application.visit_count = (application.visit_count or 0) + 1
+    application.visit_count += 1
 
 
 def _jsonable(value):
