@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from ..core.database import db, utcnow
+from ..stats import rollup
 from .sweep import sweep
 
 sla_cli = AppGroup("sla", help="Deadlines and warnings.")
@@ -9,8 +10,13 @@ sla_cli = AppGroup("sla", help="Deadlines and warnings.")
 
 @sla_cli.command("sweep")
 def run_sweep():
-    """Announce items newly yellow, red or past their statutory deadline (idempotent; safe to
-    run every minute from cron while the app serves)."""
-    report = sweep(utcnow())
+    """Announce items newly yellow, red or past their statutory deadline, then bring the
+    figures' daily rollup up to date (idempotent; safe to run every minute from cron while the
+    app serves)."""
+    now = utcnow()
+    report = sweep(now)
     db.session.commit()
     click.echo(", ".join(f"{level}: {count}" for level, count in report.announced.items()))
+    refreshed = rollup.refresh(now)
+    db.session.commit()
+    click.echo(f"rollup: {refreshed.days} days recomputed")

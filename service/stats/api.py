@@ -2,7 +2,8 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields
 from marshmallow.validate import Range
 
-from .operations import EARLIEST, LATEST, turnaround_stats
+from .operations import turnaround_stats
+from .sql import EARLIEST, LATEST
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats",
                 description="Turnaround statistics per bundle and overall")

@@ -2,9 +2,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..core.database import db, utcnow
 from ..core.tables import render_table
+from . import rollup
 from .figures import APPLICATION_FIGURES
-from .operations import EARLIEST, LATEST, turnaround_stats
+from .operations import turnaround_stats
+from .sql import EARLIEST, LATEST
 
 COLUMNS = [("bundle", "bundle", "{}"), ("applications", "apps", "{}"),
            ("concluded", "done", "{}"), ("median_turnaround", "median", "{:g}"),
@@ -29,7 +32,10 @@ def _a_day(context, parameter, value):
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), callback=_a_day,
               help="received on or before")
 @click.option("--explain", is_flag=True, help="print what each figure means, then stop")
-def stats_command(since, until, explain):
+@click.option("--rebuild", is_flag=True,
+              help="first rebuild the daily rollup from every application (after a bulk load; "
+                   "`flask sla sweep` keeps it up to date otherwise)")
+def stats_command(since, until, explain, rebuild):
     """Turnaround per bundle and overall (working days; 'alone' is the sum of the items'
     statutory limits one after another, 'saved' the reduction against it; 'visits' to the window
     per delivered application, 'no visit' the share of those delivered fully online)."""
@@ -38,6 +44,10 @@ def stats_command(since, until, explain):
             for figure in APPLICATION_FIGURES:
                 click.echo(f"{figure.key} ({figure.label}): {figure.meaning}")
         return
+    if rebuild:
+        refreshed = rollup.refresh(utcnow(), everything=True)
+        db.session.commit()
+        click.echo(f"rollup rebuilt: {refreshed.days} days", err=True)
     result = turnaround_stats(since.date() if since else None, until.date() if until else None)
     def cells(figures: dict) -> list[str]:
         return ["-" if figures[key] is None else form.format(figures[key])

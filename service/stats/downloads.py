@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .operations import Period
+from .sql import Period
 from .tables import Table, definitions, text_of
 
 BYTE_ORDER_MARK = "\ufeff"

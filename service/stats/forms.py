@@ -11,7 +11,7 @@ from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..engine.states import FollowUpStatus
-from .operations import EARLIEST, LATEST, Period
+from .sql import EARLIEST, LATEST, Period
 from .tables import FOLLOW_UP_WORDS
 
 DEFAULT_DAYS = 28  # four weeks up to today

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from ..access.models import User
 from ..applications.models import (
@@ -29,33 +29,13 @@ from ..core.database import db, utcnow
 from ..engine.states import (
     ITEM_DECIDED,
     ITEM_RUNNING,
-    ApplicationState,
-    Channel,
-    DeliveryMethod,
     FollowUpStatus,
     ItemState,
 )
-from .sql import count_where, end_of, local_day, nearest_rank, start_of
+from . import rollup
+from .sql import Period, count_where, local_day, nearest_rank
 
 OVERALL = "all"
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # the days a period may name
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days in Asia/Shanghai, both included; None: unbounded."""
-
-    since: date | None = None
-    until: date | None = None
-
-    def holds(self, moment) -> list:
-        """Conditions on a stored moment (its index serves them)."""
-        return ([moment >= start_of(self.since)] if self.since else []) + (
-            [moment < end_of(self.until)] if self.until else [])
-
-    def holds_day(self, day) -> list:
-        return ([day >= self.since] if self.since else []) + (
-            [day <= self.until] if self.until else [])
 
 
 @dataclass
@@ -111,12 +91,13 @@ def turnaround_stats(since: date | None = None, until: date | None = None) -> di
     """Figures per bundle and overall, over the applications received between the two days."""
     period = Period(since, until)
     sums_by_bundle: dict[str, _Sums] = defaultdict(_Sums)
-    for code, sums in _sums_by_version(period):
+    stale = rollup.stale_days(period)
+    for code, sums in _sums_by_version(period, stale):
         sums_by_bundle[code].add(sums)
     overall = _Sums()
     for sums in sums_by_bundle.values():
         overall.add(sums)
-    ranks = _turnarounds(period)
+    ranks = _turnarounds(period, stale)
     names = dict(db.session.execute(select(Bundle.code, Bundle.name)
                                     .where(Bundle.code.in_(sums_by_bundle))).all())
     bundles = [_figures(code, names[code], sums, ranks.get(code))
@@ -125,33 +106,11 @@ def turnaround_stats(since: date | None = None, until: date | None = None) -> di
             "overall": _figures(OVERALL, "全部", overall, ranks.get(OVERALL)).as_dict()}
 
 
-def _sums_by_version(period: Period) -> list[tuple[str, _Sums]]:
-    app = Application
-    concluded = and_(app.concluded_on.is_not(None), app.turnaround_days.is_not(None))
-    delivered = app.state == ApplicationState.DELIVERED
-    rows = db.session.execute(
-        select(app.bundle_version_id,
-               func.count().label("applications"),
-               count_where(app.channel == Channel.ONLINE).label("online"),
-               func.coalesce(func.sum(app.paused_days), 0).label("paused_days"),
-               func.coalesce(func.sum(app.correction_notices), 0).label("corrections"),
-               count_where(concluded).label("concluded"),
-               func.sum(app.turnaround_days).label("turnaround"),
-               count_where(and_(concluded, app.concluded_on <= app.committed_due))
-               .label("on_time_committed"),
-               count_where(and_(concluded, app.statutory_due.is_not(None))).label("lawful"),
-               count_where(and_(concluded, app.concluded_on <= app.statutory_due))
-               .label("on_time_statutory"),
-               count_where(delivered).label("delivered"),
-               func.coalesce(func.sum(case((delivered, app.visit_count), else_=0)), 0)
-               .label("visits"),
-               count_where(and_(delivered, app.delivery_method == DeliveryMethod.ELECTRONIC,
-                                app.visit_count == 0)).label("fully_online"))
-        .where(*period.holds(app.created_at))
-        .group_by(app.bundle_version_id)).all()
+def _sums_by_version(period: Period, stale: list[date]) -> list[tuple[str, _Sums]]:
+    rows = rollup.sums_by_version(period, stale)
     versions = {version.id: version for version in db.session.scalars(
-        select(BundleVersion).where(BundleVersion.id.in_([row.bundle_version_id
-                                                          for row in rows])))}
+        select(BundleVersion).where(BundleVersion.id.in_({row.bundle_version_id
+                                                          for row in rows})))}
     result = []
     for row in rows:
         version = versions[row.bundle_version_id]
@@ -166,19 +125,20 @@ def _sums_by_version(period: Period) -> list[tuple[str, _Sums]]:
             materials=row.applications * len(materials),
             exempt=row.applications * sum(material["exempt"] for material in materials))
         if alone is not None and row.concluded:
-            sums.sourced, sums.sourced_turnaround = row.concluded, row.turnaround or 0
+            sums.sourced, sums.sourced_turnaround = row.concluded, row.turnaround
             sums.sourced_alone = row.concluded * alone
         result.append((version.bundle_code, sums))
     return result
 
 
-def _turnarounds(period: Period) -> dict[str, tuple]:
+def _turnarounds(period: Period, stale: list[date]) -> dict[str, tuple]:
     """(median, p90) by nearest rank, per bundle and overall."""
-    app = Application
-    where = and_(*period.holds(app.created_at), app.concluded_on.is_not(None))
-    ranks = {row.grouped: (row.p50, row.p90) for row in db.session.execute(
-        nearest_rank(app.turnaround_days, app.bundle_code, where, 50, 90))}
-    overall = db.session.execute(nearest_rank(app.turnaround_days, None, where, 50, 90)).one()
+    counts = rollup.turnaround_counts(period, stale)
+    ranks = {row.grouped: (row.p50, row.p90)
+             for row in db.session.execute(nearest_rank(counts, 50, 90))}
+    overall_counts = (select(counts.c.value, func.sum(counts.c.k).label("k"))
+                      .group_by(counts.c.value).subquery())
+    overall = db.session.execute(nearest_rank(overall_counts, 50, 90)).one()
     if overall.p50 is not None:
         ranks[OVERALL] = (overall.p50, overall.p90)
     return ranks

@@ -3,9 +3,10 @@ percentiles by window functions, which SQLite and PostgreSQL both have."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, Integer, case, func, select
+from sqlalchemy import Date, Integer, Select, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -38,16 +39,12 @@ def end_of(day: date) -> datetime:
     return start_of(day + timedelta(days=1))
 
 
-def nearest_rank(value: ColumnElement, group: ColumnElement | None, where,
-                 *percents: int) -> select:
-    """``SELECT group, p<percent>…`` by nearest rank: of the n values of each group, ordered,
-    the one at rank ⌈p·n/100⌉. Counted per distinct value first (turnarounds are a few dozen
-    distinct days), then a running sum over them finds the rank: no sort of every row."""
-    keys = [group.label("grouped")] if group is not None else []
-    counts = (select(*keys, value.label("value"), func.count().label("k"))
-              .where(where, value.is_not(None))
-              .group_by(*([group] if group is not None else []), value).subquery())
-    partition = [counts.c.grouped] if group is not None else []
+def nearest_rank(counts, *percents: int) -> Select:
+    """``SELECT [grouped,] p<percent>…`` by nearest rank: of the n values of each group, ordered,
+    the one at rank ⌈p·n/100⌉. ``counts`` is a subquery of (``grouped``, optional; ``value``;
+    ``k``, how many times the group holds the value): turnarounds are a few dozen distinct days,
+    so a running sum over their counts finds the rank without a sort of every row."""
+    partition = [counts.c.grouped] if "grouped" in counts.c else []
     running = select(
         *partition,
         counts.c.value,
@@ -58,8 +55,29 @@ def nearest_rank(value: ColumnElement, group: ColumnElement | None, where,
     # Integer arithmetic for the ceiling: SQLite may lack ceil().
     columns = [func.min(case((running.c.upto >= (running.c.n * percent + 99) // 100,
                               running.c.value))).label(f"p{percent}") for percent in percents]
-    query = select(*([running.c.grouped] if group is not None else []), *columns)
-    return query.group_by(running.c.grouped) if group is not None else query
+    if not partition:
+        return select(*columns)
+    return select(running.c.grouped, *columns).group_by(running.c.grouped)
+
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # the days a period may name
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days in Asia/Shanghai, both included; None: unbounded."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def holds(self, moment) -> list:
+        """Conditions on a stored moment (its index serves them)."""
+        return ([moment >= start_of(self.since)] if self.since else []) + (
+            [moment < end_of(self.until)] if self.until else [])
+
+    def holds_day(self, day) -> list:
+        return ([day >= self.since] if self.since else []) + (
+            [day <= self.until] if self.until else [])
 
 
 def count_where(condition) -> ColumnElement:

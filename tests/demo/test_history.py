@@ -14,7 +14,8 @@ from service.applications.ratings import BAD_GRADES
 from service.core.database import db
 from service.engine.calendar import local_date
 from service.engine.states import ApplicationState, FollowUpStatus, Trigger
-from service.stats.operations import Period, rating_stats
+from service.stats.operations import rating_stats
+from service.stats.sql import Period
 
 TODAY = datetime(2026, 11, 30, 2, tzinfo=UTC)  # 10:00 in Shanghai
 

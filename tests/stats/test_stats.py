@@ -50,17 +50,30 @@ def exemption(client, bundle: str) -> tuple[int, int]:
     return sum(material["exempt"] for material in materials), len(materials)
 
 
-@pytest.fixture
-def handled(client):
+def sweep(runner, month: int, day: int) -> None:
+    """`flask sla sweep`, which also brings the figures' daily rollup up to date."""
+    with at(month, day, hour=20):
+        result = runner.invoke(args=["sla", "sweep"])
+    assert result.exit_code == 0 and "rollup: " in result.output, result.output
+
+
+@pytest.fixture(params=["live", "rolled up", "partly rolled up"])
+def handled(request, client, runner):
+    """The figures are the same whether they are counted live (no sweep yet), from the daily
+    rollup, or from the rollup for some days and live for the days changed since."""
     first = accepted(client, "newborn", 9, 28)
     conclude(client, first, 9, 30)
     second = accepted(client, "newborn", 9, 29)
     conclude(client, second, 10, 9)
+    if request.param == "partly rolled up":
+        sweep(runner, 10, 10)
     third = accepted(client, "newborn", 9, 30)
     conclude(client, third, 10, 16)
     accepted(client, "newborn", 10, 9, channel="online")
     restaurant = accepted(client, "restaurant", 10, 12)
     conclude(client, restaurant, 10, 14)
+    if request.param == "rolled up":
+        sweep(runner, 10, 19)
 
 
 def stats(client, query: str = "") -> dict:
