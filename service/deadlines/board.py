@@ -17,20 +17,23 @@ def overdue_items(today: date, *, departments: list[str] | None = None,
                   limit: int = 20):
     """Rows of (item, application number, bundle code), and how many match in all."""
     item = ApplicationItem
-    query = (select(item, Application.number, Application.bundle_code)
-             .join(Application, Application.id == item.application_id)
-             .where(item.state.in_(ITEM_RUNNING), item.yellow_on <= today))
+    conditions = [item.state.in_(ITEM_RUNNING), item.yellow_on <= today]
     if departments is not None:
-        query = query.where(item.department_code.in_(departments))
+        conditions.append(item.department_code.in_(departments))
     if bundle:
-        query = query.where(Application.bundle_code == bundle)
+        conditions.append(Application.bundle_code == bundle)
     if level == Level.YELLOW:
-        query = query.where(item.committed_due >= today)
+        conditions.append(item.committed_due >= today)
     elif level == Level.RED:
-        query = query.where(item.committed_due < today)
+        conditions.append(item.committed_due < today)
     elif level == Level.STATUTORY:
-        query = query.where(item.statutory_due < today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        conditions.append(item.statutory_due < today)
+    counted = select(func.count()).select_from(item)
+    if bundle:  # the one condition on the application: the count joins it only for that
+        counted = counted.join(Application, Application.id == item.application_id)
+    total = db.session.scalar(counted.where(*conditions))
     rows = db.session.execute(
-        query.order_by(item.committed_due, item.id).offset(offset).limit(limit)).all()
+        select(item, Application.number, Application.bundle_code)
+        .join(Application, Application.id == item.application_id).where(*conditions)
+        .order_by(item.committed_due, item.id).offset(offset).limit(limit)).all()
     return rows, total

@@ -107,7 +107,9 @@ def turnaround_counts(period: Period, stale: list[date]):
             .where(received_on(days), *period.holds(app.created_at),
                    app.turnaround_days.is_not(None))
             .group_by(app.bundle_code, app.turnaround_days))
-    return union_all(*parts).subquery()
+    rows = union_all(*parts).subquery()
+    return (select(rows.c.grouped, rows.c.value, func.sum(rows.c.k).label("k"))
+            .group_by(rows.c.grouped, rows.c.value).subquery())
 
 
 # --- refreshing ---------------------------------------------------------------------------------
