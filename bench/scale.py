@@ -19,7 +19,9 @@ at least 3, when a read is so slow that N would outlast ``--budget`` seconds):
   and as a reviewer of every department (the seed's ``reviewer0``);
 - the overdue board, ``GET /api/overdue`` as the supervisor of every department, and its
   statutorily overdue items (``?level=statutory``);
-- the statistics, ``GET /api/stats`` as the supervisor: the whole year, and its last month.
+- the statistics, ``GET /api/stats`` as the supervisor: every application, and the last month;
+- the leaders' dashboard, ``/dashboard`` (every figure, chart and table of the page) as a leader
+  (``leader.bench``, made on the first run): its default four weeks, and a year.
 
 The targets (issue 18): the status reads p99 < 20 ms; the reviewer's list and the overdue board
 < 100 ms, the statistics < 1 s (server time: compared at the median). For each read over its
@@ -54,6 +56,7 @@ from service.engine.calendar import local_date
 from service.review.worklist import WORKING
 
 WARM_UP = 5
+LEADER = "leader.bench"
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,11 @@ def busiest_department(url: str) -> str:
 def accounts(app: Flask, department: str) -> dict[str, str]:
     """API tokens of the clerk and the supervisor; the department's reviewer, made if new."""
     with app.app_context():
-        username = f"reviewer.{department}"
-        if db.session.scalar(db.select(User.id).where(User.username == username)) is None:
-            create_user(username=username, display_name="科室审批员", password=PASSWORD,
-                        role=Role.REVIEWER, departments=[department], by_user_id=None)
+        for username, role, departments in ((f"reviewer.{department}", Role.REVIEWER,
+                                             [department]), (LEADER, Role.LEADER, [])):
+            if db.session.scalar(db.select(User.id).where(User.username == username)) is None:
+                create_user(username=username, display_name=username, password=PASSWORD,
+                            role=role, departments=departments, by_user_id=None)
         tokens = {}
         for name in ("clerk", "supervisor"):
             user = db.session.scalar(db.select(User).where(User.username == name))
@@ -107,6 +111,7 @@ def reads(app: Flask, url: str, requests: int, rng: random.Random) -> list[Read]
     with app.test_request_context():
         citizen_tokens = [citizens.issue_token(number) for number in drawn]
     month_ago = (local_date(utcnow()) - timedelta(days=30)).isoformat()
+    year_ago = (local_date(utcnow()) - timedelta(days=365)).isoformat()
     clerk = {"Authorization": f"Bearer {tokens['clerk']}"}
     supervisor = {"Authorization": f"Bearer {tokens['supervisor']}"}
     return [
@@ -120,9 +125,11 @@ def reads(app: Flask, url: str, requests: int, rng: random.Random) -> list[Read]
         Read("overdue board", 100, "p50", ["/api/overdue"], supervisor, ""),
         Read("overdue board, statutory", 100, "p50", ["/api/overdue?level=statutory"],
              supervisor, ""),
-        Read("statistics, the year", 1000, "p50", ["/api/stats"], supervisor, ""),
+        Read("statistics, every application", 1000, "p50", ["/api/stats"], supervisor, ""),
         Read("statistics, the last month", 1000, "p50", [f"/api/stats?since={month_ago}"],
              supervisor, ""),
+        Read("dashboard, the last four weeks", 1000, "p50", ["/dashboard"], {}, LEADER),
+        Read("dashboard, a year", 1000, "p50", [f"/dashboard?since={year_ago}"], {}, LEADER),
     ]
 
 
@@ -170,13 +177,16 @@ def main() -> None:
                         help="seconds a read may take in all before fewer requests are made "
                              "(default: %(default)s)")
     parser.add_argument("--seed", type=int, default=18, help="random seed (default: %(default)s)")
+    parser.add_argument("--only", metavar="WORDS",
+                        help="measure only the reads whose name contains WORDS (e.g. dashboard)")
     args = parser.parse_args()
 
     logging.disable(logging.INFO)
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.url})
     with psycopg.connect(args.url) as connection:
         count = connection.execute("SELECT count(*) FROM applications").fetchone()[0]
-    to_measure = reads(app, args.url, args.requests, random.Random(args.seed))
+    to_measure = [read for read in reads(app, args.url, args.requests, random.Random(args.seed))
+                  if args.only is None or args.only in read.name]
     with app.app_context():
         log = StatementLog(db.engine)
     results = [(read, measure(app, log, read, args.requests, args.budget))

@@ -109,6 +109,11 @@ class Application(db.Model):
 
 
 WORKING_CONDITION = "state IN ('open', 'reviewing', 'paused', 'correction')"
+LATE_CONDITION = {  # the figures' late items (service/stats/operations.py, weekly_trends)
+    "postgresql": "state IN ('open', 'reviewing') "
+                  "OR (decided_at AT TIME ZONE 'Asia/Shanghai')::date > committed_due",
+    "sqlite": "state IN ('open', 'reviewing') OR date(decided_at, '+8 hours') > committed_due",
+}
 
 
 class ApplicationItem(db.Model):
@@ -133,6 +138,11 @@ class ApplicationItem(db.Model):
               postgresql_where=text(WORKING_CONDITION), sqlite_where=text(WORKING_CONDITION),
               postgresql_include=["state", "department_code", "yellow_on", "statutory_due",
                                   "assignee_user_id", "application_id"]),
+        # Late against the committed deadline (decided after it, or running): the figures'
+        # week-by-week chart counts them per department and due day from this index alone.
+        Index("ix_application_items_late", "committed_due", "department_code",
+              postgresql_where=text(LATE_CONDITION["postgresql"]),
+              sqlite_where=text(LATE_CONDITION["sqlite"])),
         Index("ix_application_items_department_opened_at", "department_code", "opened_at"),
         Index("ix_application_items_department_decided_at", "department_code", "decided_at"),
     )

@@ -19,4 +19,5 @@ def run_sweep():
     click.echo(", ".join(f"{level}: {count}" for level, count in report.announced.items()))
     refreshed = rollup.refresh(now)
     db.session.commit()
-    click.echo(f"rollup: {refreshed.days} days recomputed")
+    click.echo(f"rollup recomputed: days received {refreshed.days_received}, "
+               f"days decided {refreshed.days_decided}")

@@ -1,5 +1,6 @@
-"""The daily rollup: what the figures sum, per day received and bundle version, kept by
-:mod:`.rollup` so that a year's figures read a few thousand rows instead of every application."""
+"""The daily rollup: what the figures sum, per day received and bundle version and per day
+decided and department, kept by :mod:`.rollup` so that a year's figures read a few thousand rows
+instead of every application and item."""
 
 from datetime import date, datetime
 
@@ -41,6 +42,20 @@ class DailyTurnarounds(db.Model):
     bundle_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     turnaround_days: Mapped[int] = mapped_column(Integer, primary_key=True)
     applications: Mapped[int] = mapped_column(Integer)
+
+
+class DailyDepartmentFigures(db.Model):
+    """What a department decided on ``day``: the sums of :func:`.rollup.decision_sums`."""
+
+    __tablename__ = "daily_department_figures"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    department_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    decided: Mapped[int] = mapped_column(Integer)
+    approved: Mapped[int] = mapped_column(Integer)
+    on_time_committed: Mapped[int] = mapped_column(Integer)
+    lawful: Mapped[int] = mapped_column(Integer)
+    on_time_statutory: Mapped[int] = mapped_column(Integer)
 
 
 class RollupMark(db.Model):

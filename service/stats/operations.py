@@ -13,10 +13,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, select, text
 
 from ..access.models import User
 from ..applications.models import (
+    LATE_CONDITION,
     Application,
     ApplicationItem,
     Rating,
@@ -27,13 +28,11 @@ from ..catalog.models import Bundle, BundleVersion, Department
 from ..catalog.operations import machine_for
 from ..core.database import db, utcnow
 from ..engine.states import (
-    ITEM_DECIDED,
     ITEM_RUNNING,
     FollowUpStatus,
-    ItemState,
 )
 from . import rollup
-from .sql import Period, count_where, local_day, nearest_rank
+from .sql import Period, nearest_rank
 
 OVERALL = "all"
 
@@ -91,7 +90,7 @@ def turnaround_stats(since: date | None = None, until: date | None = None) -> di
     """Figures per bundle and overall, over the applications received between the two days."""
     period = Period(since, until)
     sums_by_bundle: dict[str, _Sums] = defaultdict(_Sums)
-    stale = rollup.stale_days(period)
+    stale = rollup.stale_received(period)
     for code, sums in _sums_by_version(period, stale):
         sums_by_bundle[code].add(sums)
     overall = _Sums()
@@ -184,22 +183,28 @@ class DepartmentFigures:
     overdue_now: int = 0
 
 
+@dataclass
+class _Decisions:
+    decided: int = 0
+    approved: int = 0
+    on_time_committed: int = 0
+    lawful: int = 0
+    on_time_statutory: int = 0
+
+    def add(self, row) -> None:
+        for name in rollup.DECISION_SUMS:
+            setattr(self, name, getattr(self, name) + getattr(row, name))
+
+
 def department_stats(period: Period, today: date,
                      departments: frozenset[str] | None = None) -> list[DepartmentFigures]:
     """Per department, over the items it decided in the period, and its items overdue today;
     only ``departments`` where given."""
     item = ApplicationItem
-    decided_on = local_day(item.decided_at)
     scope = [item.department_code.in_(departments)] if departments is not None else []
-    decided = {row.department_code: row for row in db.session.execute(
-        select(item.department_code,
-               func.count().label("decided"),
-               count_where(item.state == ItemState.APPROVED).label("approved"),
-               count_where(decided_on <= item.committed_due).label("on_time_committed"),
-               count_where(item.statutory_due.is_not(None)).label("lawful"),
-               count_where(decided_on <= item.statutory_due).label("on_time_statutory"))
-        .where(item.state.in_(ITEM_DECIDED), *period.holds(item.decided_at), *scope)
-        .group_by(item.department_code))}
+    decided: dict[str, _Decisions] = defaultdict(_Decisions)
+    for row in rollup.decisions_by_department(period, departments):
+        decided[row.department_code].add(row)
     overdue = dict(db.session.execute(
         select(item.department_code, func.count())
         .where(item.state.in_(ITEM_RUNNING), item.committed_due < today, *scope)
@@ -209,12 +214,12 @@ def department_stats(period: Period, today: date,
                                     .where(Department.code.in_(codes))).all())
     result = []
     for code in sorted(codes, key=lambda each: names.get(each, each)):
-        row = decided.get(code)
+        sums = decided.get(code)
         figures = DepartmentFigures(code, names.get(code, code), overdue_now=overdue.get(code, 0))
-        if row is not None:
-            figures.decided, figures.approved = row.decided, row.approved
-            figures.on_time_committed = _share(row.on_time_committed, row.decided)
-            figures.on_time_statutory = _share(row.on_time_statutory, row.lawful)
+        if sums is not None:
+            figures.decided, figures.approved = sums.decided, sums.approved
+            figures.on_time_committed = _share(sums.on_time_committed, sums.decided)
+            figures.on_time_statutory = _share(sums.on_time_statutory, sums.lawful)
         result.append(figures)
     return result
 
@@ -243,22 +248,21 @@ def weekly_trends(period: Period, today: date,
 
     app, item = Application, ApplicationItem
     if departments is None:
-        received_on = local_day(app.created_at)
-        for day, count in db.session.execute(
-                select(received_on, func.count()).where(*period.holds(app.created_at))
-                .group_by(received_on)):
+        for day, count in rollup.received_by_day(period, rollup.stale_received(period)).items():
             week_of(day).received += count
         for day, count in db.session.execute(
                 select(app.concluded_on, func.count())
                 .where(app.concluded_on.is_not(None), *period.holds_day(app.concluded_on))
                 .group_by(app.concluded_on)):
             week_of(day).concluded += count
-    late = or_(local_day(item.decided_at) > item.committed_due,
-               and_(item.state.in_(ITEM_RUNNING), item.committed_due < today))
+    # Late: decided after the committed day, or running past it. Both have a committed day
+    # before today (nothing is decided in the future), so the late items' index, its condition
+    # written out as the index has it, holds exactly the rows to count.
+    late = text(f"({LATE_CONDITION[db.session.get_bind().dialect.name]})")
     scope = [item.department_code.in_(departments)] if departments is not None else []
     for department, day, count in db.session.execute(
             select(item.department_code, item.committed_due, func.count())
-            .where(item.committed_due.is_not(None), late, *scope,
+            .where(late, item.committed_due < today, *scope,
                    *period.holds_day(item.committed_due))
             .group_by(item.department_code, item.committed_due)):
         overdue = week_of(day).overdue

@@ -1,24 +1,26 @@
-"""The daily rollup: the figures' sums per day received, so a year reads a few thousand rows.
+"""The daily rollup: the figures' sums per day, so that a year reads a few thousand rows.
 
-Every change to what the figures count (a step, a visit, a notice, a re-timing, a migration)
-writes an event, so the days whose rollup may be stale are the days received of the applications
-with events after the mark. A refresh (by the sweep, ``flask stats rollup``) recomputes those days
-from the applications and moves the mark; a read takes the rollup for the other days and counts
-the stale ones live, so the figures are always current and the same as counting every row.
+Two days key it, both fixed once known: the day an application was received (its figures, its
+turnaround counts) and the day an item was decided (its department's figures). Every change to
+what the figures count (a step, a visit, a notice, a re-timing, a migration) writes an event, so
+the days whose rollup may be stale are those of the applications with events after the mark. A
+refresh (the sweep, ``flask stats --rebuild``) recomputes those days and moves the mark; a read
+takes the rollup for the other days and counts the stale ones live, so the figures are always
+current and the same as counting every row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all
 
-from ..applications.models import Application, Event
+from ..applications.models import Application, ApplicationItem, Event
+from ..catalog.models import Department
 from ..core.database import db
-from ..engine.states import ApplicationState, Channel, DeliveryMethod
-from .models import DailyFigures, DailyTurnarounds, RollupMark
+from ..engine.states import ITEM_DECIDED, ApplicationState, Channel, DeliveryMethod, ItemState
+from .models import DailyDepartmentFigures, DailyFigures, DailyTurnarounds, RollupMark
 from .sql import Period, count_where, end_of, local_day, start_of
 
 # A step's events commit within its request (gunicorn's timeout is 30 s): events younger than
@@ -30,6 +32,8 @@ MARK_ROW = 1
 
 SUMS = tuple(column.name for column in DailyFigures.__table__.columns
              if column.name not in ("day", "bundle_version_id"))
+DECISION_SUMS = tuple(column.name for column in DailyDepartmentFigures.__table__.columns
+                      if column.name not in ("day", "department_code"))
 
 
 def application_sums() -> list:
@@ -56,28 +60,78 @@ def application_sums() -> list:
     ]
 
 
-def received_on(days: Iterable[date]):
+def decision_sums() -> list:
+    """The sums of :data:`DECISION_SUMS` over a selection of decided items."""
+    item = ApplicationItem
+    decided_on = local_day(item.decided_at)
+    return [
+        func.count().label("decided"),
+        count_where(item.state == ItemState.APPROVED).label("approved"),
+        count_where(decided_on <= item.committed_due).label("on_time_committed"),
+        count_where(item.statutory_due.is_not(None)).label("lawful"),
+        count_where(decided_on <= item.statutory_due).label("on_time_statutory"),
+    ]
+
+
+def received_on(days) -> list:
     """Applications received on one of ``days``, as ranges the created_at index serves."""
-    return or_(*(and_(Application.created_at >= start_of(day),
-                      Application.created_at < end_of(day)) for day in days))
+    return [or_(*(and_(Application.created_at >= start_of(day),
+                       Application.created_at < end_of(day)) for day in days))]
+
+
+def decided_on(days) -> list:
+    """Items decided on one of ``days``: ranges the (department, decided_at) index serves once
+    told every department."""
+    item = ApplicationItem
+    return [item.state.in_(ITEM_DECIDED),
+            item.department_code.in_(select(Department.code).scalar_subquery()),
+            or_(*(and_(item.decided_at >= start_of(day), item.decided_at < end_of(day))
+                  for day in days))]
+
+
+# --- what is stale ------------------------------------------------------------------------------
+
+
+@dataclass
+class Stale:
+    """The days whose rollup rows a read ignores and counts live instead."""
+
+    received: list[date] = field(default_factory=list)
+    decided: list[date] = field(default_factory=list)
+
+
+def _mark() -> int:
+    return db.session.scalar(select(RollupMark.event_id).where(RollupMark.id == MARK_ROW)) or 0
+
+
+def _changed():
+    """The applications with events after the mark."""
+    return select(Event.application_id).where(Event.id > _mark())
+
+
+def stale_received(period: Period) -> list[date]:
+    day = local_day(Application.created_at)
+    return sorted(db.session.scalars(
+        select(day).distinct()
+        .where(Application.id.in_(_changed()), *period.holds(Application.created_at))))
+
+
+def stale_decided(period: Period) -> list[date]:
+    item = ApplicationItem
+    day = local_day(item.decided_at)
+    return sorted(db.session.scalars(
+        select(day).distinct()
+        .where(item.application_id.in_(_changed()), item.decided_at.is_not(None),
+               *period.holds(item.decided_at))))
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 
-def stale_days(period: Period) -> list[date]:
-    """The days received, in ``period``, of the applications changed after the mark."""
-    mark = db.session.scalar(select(RollupMark.event_id).where(RollupMark.id == MARK_ROW)) or 0
-    day = local_day(Application.created_at)
-    return sorted(db.session.scalars(
-        select(day).distinct().join(Event, Event.application_id == Application.id)
-        .where(Event.id > mark, *period.holds(Application.created_at))))
-
-
 def sums_by_version(period: Period, stale: list[date]) -> list:
     """Rows of (bundle_version_id, each of :data:`SUMS`) over the applications received in
-    ``period``, from the rollup but for the ``stale`` days (:func:`stale_days`), counted live;
-    a version may come in two rows, which add."""
+    ``period``, from the rollup but for the ``stale`` days (:func:`stale_received`), counted
+    live; a version may come in two rows, which add."""
     rolled = DailyFigures
     rows = db.session.execute(
         select(rolled.bundle_version_id,
@@ -87,7 +141,7 @@ def sums_by_version(period: Period, stale: list[date]) -> list:
     for days in _batches(stale):
         rows += db.session.execute(
             select(Application.bundle_version_id, *application_sums())
-            .where(received_on(days), *period.holds(Application.created_at))
+            .where(*received_on(days), *period.holds(Application.created_at))
             .group_by(Application.bundle_version_id)).all()
     return rows
 
@@ -104,7 +158,7 @@ def turnaround_counts(period: Period, stale: list[date]):
     for days in _batches(stale):
         parts.append(
             select(app.bundle_code, app.turnaround_days, func.count())
-            .where(received_on(days), *period.holds(app.created_at),
+            .where(*received_on(days), *period.holds(app.created_at),
                    app.turnaround_days.is_not(None))
             .group_by(app.bundle_code, app.turnaround_days))
     rows = union_all(*parts).subquery()
@@ -112,17 +166,57 @@ def turnaround_counts(period: Period, stale: list[date]):
             .group_by(rows.c.grouped, rows.c.value).subquery())
 
 
+def received_by_day(period: Period, stale: list[date]) -> dict[date, int]:
+    rolled = DailyFigures
+    counts = dict(db.session.execute(
+        select(rolled.day, func.sum(rolled.applications))
+        .where(*period.holds_day(rolled.day), rolled.day.not_in(stale))
+        .group_by(rolled.day)).all())
+    day = local_day(Application.created_at)
+    for days in _batches(stale):
+        counts.update(db.session.execute(
+            select(day, func.count())
+            .where(*received_on(days), *period.holds(Application.created_at))
+            .group_by(day)).all())
+    return {_as_date(day): count for day, count in counts.items()}
+
+
+def decisions_by_department(period: Period, departments: frozenset[str] | None) -> list:
+    """Rows of (department_code, each of :data:`DECISION_SUMS`) over the items decided in
+    ``period`` (only ``departments``' where given); a department may come in two rows."""
+    stale = stale_decided(period)
+    rolled, item = DailyDepartmentFigures, ApplicationItem
+    mine = [rolled.department_code.in_(departments)] if departments is not None else []
+    rows = db.session.execute(
+        select(rolled.department_code,
+               *(func.sum(getattr(rolled, name)).label(name) for name in DECISION_SUMS))
+        .where(*period.holds_day(rolled.day), rolled.day.not_in(stale), *mine)
+        .group_by(rolled.department_code)).all()
+    mine = [item.department_code.in_(departments)] if departments is not None else []
+    for days in _batches(stale):
+        rows += db.session.execute(
+            select(item.department_code, *decision_sums())
+            .where(*decided_on(days), *period.holds(item.decided_at), *mine)
+            .group_by(item.department_code)).all()
+    return rows
+
+
+def _as_date(day) -> date:
+    return date.fromisoformat(day) if isinstance(day, str) else day  # SQLite's date() is text
+
+
 # --- refreshing ---------------------------------------------------------------------------------
 
 
 @dataclass
 class Refreshed:
-    days: int
+    days_received: int
+    days_decided: int
     event_id: int
 
 
 def refresh(now: datetime, everything: bool = False) -> Refreshed:
-    """Recompute the days whose applications changed since the mark (every day received when
+    """Recompute the days whose applications changed since the mark (every day when
     ``everything``), then move the mark; only flushes. Two refreshes at once take turns on the
     mark's row."""
     mark = db.session.scalar(select(RollupMark).where(RollupMark.id == MARK_ROW)
@@ -133,29 +227,34 @@ def refresh(now: datetime, everything: bool = False) -> Refreshed:
         db.session.flush()
     settled = db.session.scalar(select(func.max(Event.id))
                                 .where(Event.created_at < now - SETTLING)) or 0
+    tables = (DailyFigures, DailyTurnarounds, DailyDepartmentFigures)
     if everything:
-        db.session.execute(delete(DailyFigures))
-        db.session.execute(delete(DailyTurnarounds))
-        _recompute(None)
-        days = db.session.scalar(select(func.count(DailyFigures.day.distinct())))
+        for table in tables:
+            db.session.execute(delete(table))
+        _recompute_received([])
+        _recompute_decided([])
+        received = db.session.scalar(select(func.count(DailyFigures.day.distinct())))
+        decided = db.session.scalar(select(func.count(DailyDepartmentFigures.day.distinct())))
     else:
-        stale = stale_days(Period())
-        for chunk in _batches(stale):
-            db.session.execute(delete(DailyFigures).where(DailyFigures.day.in_(chunk)))
-            db.session.execute(delete(DailyTurnarounds).where(DailyTurnarounds.day.in_(chunk)))
-            _recompute(received_on(chunk))
-        days = len(stale)
+        stale = Stale(stale_received(Period()), stale_decided(Period()))
+        for days in _batches(stale.received):
+            for table in tables[:2]:
+                db.session.execute(delete(table).where(table.day.in_(days)))
+            _recompute_received(received_on(days))
+        for days in _batches(stale.decided):
+            db.session.execute(delete(DailyDepartmentFigures)
+                               .where(DailyDepartmentFigures.day.in_(days)))
+            _recompute_decided(decided_on(days))
+        received, decided = len(stale.received), len(stale.decided)
     mark.event_id = max(mark.event_id, settled)
     mark.refreshed_at = now
     db.session.flush()
-    return Refreshed(days=days, event_id=mark.event_id)
+    return Refreshed(days_received=received, days_decided=decided, event_id=mark.event_id)
 
 
-def _recompute(received) -> None:
-    """Insert the rollup of the applications ``received`` selects (all when None)."""
+def _recompute_received(where: list) -> None:
     app = Application
     day = local_day(app.created_at)
-    where = [received] if received is not None else []
     db.session.execute(insert(DailyFigures).from_select(
         ["day", "bundle_version_id", *SUMS],
         select(day, app.bundle_version_id, *application_sums())
@@ -165,6 +264,15 @@ def _recompute(received) -> None:
         select(day, app.bundle_code, app.turnaround_days, func.count())
         .where(app.turnaround_days.is_not(None), *where)
         .group_by(day, app.bundle_code, app.turnaround_days)))
+
+
+def _recompute_decided(where: list) -> None:
+    item = ApplicationItem
+    day = local_day(item.decided_at)
+    db.session.execute(insert(DailyDepartmentFigures).from_select(
+        ["day", "department_code", *DECISION_SUMS],
+        select(day, item.department_code, *decision_sums())
+        .where(item.state.in_(ITEM_DECIDED), *where).group_by(day, item.department_code)))
 
 
 def _batches(days: list[date]) -> list[list[date]]:

@@ -28,14 +28,15 @@ from service.stats.operations import (
     weekly_trends,
 )
 from tests.factories import create, decide, fire
-from tests.stats.test_stats import at
+from tests.stats.test_stats import at, sweep
 
 FORTNIGHT = Period(date(2026, 11, 1), date(2026, 11, 13))
 TODAY = date(2026, 11, 13)
 
 
-@pytest.fixture
-def fortnight(client, app):
+@pytest.fixture(params=["live", "rolled up", "partly rolled up"])
+def fortnight(request, client, app, runner):
+    """As counted live, from the daily rollup, or from both (test_stats.py's ``handled``)."""
     with at(11, 2):
         first = create(client, "newborn")["number"]
         fire(client, first, "accept")
@@ -44,6 +45,8 @@ def fortnight(client, app):
     with at(11, 3):
         second = create(client, "newborn", channel="online")["number"]
         fire(client, second, "accept")
+    if request.param == "partly rolled up":
+        sweep(runner, 11, 4)
     with at(11, 5):
         decide(client, first, "birth_registration")
     with at(11, 6):
@@ -56,6 +59,8 @@ def fortnight(client, app):
                 db.select(Application).where(Application.number == first))
             rate(application, 2, "等了很久")
             db.session.commit()
+    if request.param == "rolled up":
+        sweep(runner, 11, 12)
     return first, second
 
 

@@ -8,7 +8,12 @@ from sqlalchemy import func, select
 from service.applications.models import Event
 from service.core.database import db
 from service.stats import rollup
-from service.stats.models import DailyFigures, DailyTurnarounds, RollupMark
+from service.stats.models import (
+    DailyDepartmentFigures,
+    DailyFigures,
+    DailyTurnarounds,
+    RollupMark,
+)
 from service.stats.sql import Period
 from tests.stats.test_stats import accepted, at, conclude
 
@@ -24,23 +29,28 @@ def test_a_refresh_rolls_up_the_days_changed_since_the_mark(client, app):
     first = accepted(client, "newborn", 9, 28)
     conclude(client, first, 9, 29)
     with app.app_context():
-        assert rollup.stale_days(Period()) == [date(2026, 9, 28)]
-        assert rollup.refresh(NOON_30_SEPTEMBER).days == 1
+        assert rollup.stale_received(Period()) == [date(2026, 9, 28)]
+        assert rollup.stale_decided(Period()) == [date(2026, 9, 29)]
+        refreshed = rollup.refresh(NOON_30_SEPTEMBER)
+        assert (refreshed.days_received, refreshed.days_decided) == (1, 1)
         db.session.commit()
-        assert rollup.stale_days(Period()) == []
+        assert rollup.stale_received(Period()) == rollup.stale_decided(Period()) == []
         assert rolled_up() == {(date(2026, 9, 28), "newborn", 1): 1}
         assert db.session.scalar(select(func.sum(DailyFigures.applications))) == 1
+        decided = db.session.scalars(select(DailyDepartmentFigures)).all()
+        assert {row.day for row in decided} == {date(2026, 9, 29)}
+        assert sum(row.decided for row in decided) == sum(row.approved for row in decided) == 5
 
     second = accepted(client, "restaurant", 9, 28)  # the same day received, another bundle
     with app.app_context():
-        assert rollup.stale_days(Period()) == [date(2026, 9, 28)]
-        assert rollup.stale_days(Period(since=date(2026, 9, 29))) == []
-        assert rollup.refresh(NOON_30_SEPTEMBER + timedelta(hours=1)).days == 1
+        assert rollup.stale_received(Period()) == [date(2026, 9, 28)]
+        assert rollup.stale_received(Period(since=date(2026, 9, 29))) == []
+        assert rollup.refresh(NOON_30_SEPTEMBER + timedelta(hours=1)).days_received == 1
         db.session.commit()
         figures = {row.bundle_version_id: (row.applications, row.concluded)
                    for row in db.session.scalars(select(DailyFigures))}
         assert sorted(figures.values()) == [(1, 0), (1, 1)]
-        assert rollup.refresh(NOON_30_SEPTEMBER + timedelta(hours=2)).days == 0
+        assert rollup.refresh(NOON_30_SEPTEMBER + timedelta(hours=2)).days_received == 0
     assert second
 
 
@@ -51,12 +61,12 @@ def test_the_mark_stays_behind_events_that_may_not_have_committed_yet(client, ap
         just_after = datetime(2026, 9, 30, 2, 2, tzinfo=UTC)  # 10:02: younger than SETTLING
         refreshed = rollup.refresh(just_after)
         db.session.commit()
-        assert refreshed.days == 1 and refreshed.event_id < newest
+        assert refreshed.days_received == 1 and refreshed.event_id < newest
         # Looked at again by the next refresh, and meanwhile counted live by the figures:
-        assert rollup.stale_days(Period()) == [date(2026, 9, 30)]
+        assert rollup.stale_received(Period()) == [date(2026, 9, 30)]
         assert rollup.refresh(just_after + rollup.SETTLING).event_id == newest
         db.session.commit()
-        assert rollup.stale_days(Period()) == []
+        assert rollup.stale_received(Period()) == []
         assert db.session.get(RollupMark, rollup.MARK_ROW).event_id == newest
 
 
@@ -66,6 +76,6 @@ def test_flask_stats_rebuild_recomputes_every_day(client, app, runner):
     with at(10, 20), app.app_context():
         result = runner.invoke(args=["stats", "--rebuild"])
         assert result.exit_code == 0, result.output
-        assert "rollup rebuilt: 2 days" in result.output
-        assert rollup.stale_days(Period()) == []
+        assert "rollup rebuilt: days received 2, days decided 1" in result.output
+        assert rollup.stale_received(Period()) == []
         assert sum(rolled_up().values()) == 2

@@ -54,7 +54,7 @@ def sweep(runner, month: int, day: int) -> None:
     """`flask sla sweep`, which also brings the figures' daily rollup up to date."""
     with at(month, day, hour=20):
         result = runner.invoke(args=["sla", "sweep"])
-    assert result.exit_code == 0 and "rollup: " in result.output, result.output
+    assert result.exit_code == 0 and "rollup recomputed: " in result.output, result.output
 
 
 @pytest.fixture(params=["live", "rolled up", "partly rolled up"])
