@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install run test lint bench bench-engine clean translations screenshots
+.PHONY: install run worker test lint bench bench-engine clean translations screenshots
 
 install: $(INSTALLED)
 
@@ -26,6 +26,13 @@ run: install
 	$(BIN)/flask users demo
 	@echo "onething on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## worker: the Celery worker with beat embedded (development; docs/JOBS.md), on the broker of
+## CELERY_BROKER_URL (default: the local Redis) and the database `make run` serves
+worker: install
+	mkdir -p instance
+	$(BIN)/celery --app service.jobs.worker worker --beat --loglevel INFO \
+		--schedule instance/celerybeat-schedule
 
 ## test: the whole suite, on SQLite and (when reachable, always under CI=true) PostgreSQL
 test: install

@@ -39,7 +39,7 @@ from ..engine.states import (
     VisitKind,
 )
 from ..workdays.operations import calendar_around
-from . import events, extensions
+from . import events, extensions, notices
 from .clock import Clock, overdue_items
 from .models import (
     Application,
@@ -359,6 +359,7 @@ def record_steps(application: Application, steps: list[Step], state: WorkflowSta
     if state.application == ApplicationState.CONCLUDED and application.outcome is None:
         application.outcome = outcome_of(state.items)
     application.updated_at = now
+    notices.notify(application, steps, data, now)
 
 
 def _apply_effects(application: Application, row: ApplicationItem | None, step: Step,

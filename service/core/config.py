@@ -64,6 +64,21 @@ class Config:
     # (service/access/recent_tokens.py); 0: ask on every request.
     TOKEN_CACHE_SECONDS = float(os.environ.get("TOKEN_CACHE_SECONDS", "10"))
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+    # Background work (docs/JOBS.md). No broker: nothing is queued; `flask outbox deliver` and
+    # `flask sla sweep` do the work by hand. redis://… or amqp://… (RabbitMQ).
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+    OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))  # doubles per try
+    OUTBOX_REDISPATCH_SECONDS = float(os.environ.get("OUTBOX_REDISPATCH_SECONDS", "60"))
+    # Who delivers to each kind of recipient: log, webhook, or sms (applicants only).
+    OUTBOX_CITIZEN_SENDER = os.environ.get("OUTBOX_CITIZEN_SENDER", "sms")
+    OUTBOX_DEPARTMENT_SENDER = os.environ.get("OUTBOX_DEPARTMENT_SENDER", "log")
+    OUTBOX_WEBHOOK_URL = os.environ.get("OUTBOX_WEBHOOK_URL", "")
+    OUTBOX_WEBHOOK_SECRET = os.environ.get("OUTBOX_WEBHOOK_SECRET", "")
+    OUTBOX_WEBHOOK_TIMEOUT = float(os.environ.get("OUTBOX_WEBHOOK_TIMEOUT", "10"))
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")  # only the logging one exists yet
+    SLA_SWEEP_HOURS = os.environ.get("SLA_SWEEP_HOURS", "8-18")  # crontab hours, Asia/Shanghai
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -1,11 +1,12 @@
-"""GET /api/outbox: the messages written with the steps that caused them (administrators)."""
+"""GET /api/outbox: the messages written with the steps that caused them, and how their
+delivery goes (administrators)."""
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from ..core.database import db
-from .models import OutboxMessage
+from .models import OutboxMessage, OutboxStatus
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/outbox",
                 description="Messages for applicants and departments, sent or not yet")
@@ -21,15 +22,32 @@ class OutboxMessageSchema(Schema):
     payload = fields.Dict()
     created_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True, metadata={"description": "null: not sent yet"})
+    status = fields.String(metadata={
+        "description": "pending, leased (a delivery holds it until lease_expires_at), sent, "
+                       "or dead (every try failed: `flask outbox retry` or the console)"})
+    attempts = fields.Integer(metadata={"description": "tries made in the current series"})
+    lease_expires_at = fields.DateTime(allow_none=True)
+    next_attempt_at = fields.DateTime(allow_none=True, metadata={
+        "description": "pending: not tried again before"})
+    last_error = fields.String(allow_none=True)
+
+
+class OutboxQuerySchema(Schema):
+    status = fields.Enum(OutboxStatus, by_value=True, metadata={
+        "description": "only the messages in this state"})
 
 
 @blp.route("")
+@blp.arguments(OutboxQuerySchema, location="query")
 @blp.response(200, OutboxMessageSchema(many=True))
 @blp.paginate()
-def list_messages(pagination_parameters):
+def list_messages(query, pagination_parameters):
     """The newest first."""
+    chosen = select(OutboxMessage)
+    if "status" in query:
+        chosen = chosen.where(OutboxMessage.status == query["status"])
     pagination_parameters.item_count = db.session.scalar(
-        select(func.count()).select_from(OutboxMessage))
+        select(func.count()).select_from(chosen.subquery()))
     return list(db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc())
+        chosen.order_by(OutboxMessage.id.desc())
         .offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)))

@@ -1,16 +1,26 @@
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.database import JSONDocument, UTCDateTime, db, utcnow
+from ..core.database import JSONDocument, UTCDateTime, db, enum_text, utcnow
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for a delivery, now or at next_attempt_at
+    LEASED = "leased"  # a delivery holds it until lease_expires_at
+    SENT = "sent"
+    DEAD = "dead"  # every try failed: left for a person to look at and retry
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         CheckConstraint("recipient_kind IN ('citizen', 'department')", name="recipient_kind"),
-        Index("ix_outbox_messages_unsent", "sent_at", "id"),
+        # What is due: pending by its retry time, leased by its expiry (few rows; sent ones are
+        # the many, never read by the re-dispatch).
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,3 +32,10 @@ class OutboxMessage(db.Model):
     payload: Mapped[dict] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_text(OutboxStatus, 10, "status"), default=OutboxStatus.PENDING,
+        server_default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -185,4 +185,4 @@ def test_the_outbox_lists_what_waits_to_be_sent(app, admin, client):
         rate(get_application(number), 1, "等了太久")  # a bad rating: a call-back message
         db.session.commit()
     page = text(admin.get("/admin/outbox"))
-    assert number in page and "未发送1条" in page
+    assert number in page and "未发送2条" in page  # the result ready, the call-back

@@ -1,0 +1,20 @@
+"""What the console and the CLI read of the outbox (the writes are delivery.py's)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+
+from ..core.database import db
+from .models import OutboxMessage, OutboxStatus
+
+
+def status_counts() -> dict[OutboxStatus, int]:
+    counted = dict(db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return {status: counted.get(status, 0) for status in OutboxStatus}
+
+
+def newest(status: OutboxStatus | None = None) -> Select:
+    """The messages, newest first, those in ``status`` only if given."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    return query if status is None else query.where(OutboxMessage.status == status)
