@@ -1,6 +1,5 @@
 """onething: a county's "高效办成一件事" bundles as state machines, behind a Flask API."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from .core.config import (
 # Each feature registers its blueprints, commands and hooks itself; access comes first, so its
 # check runs before anything else a request triggers.
 FEATURES = ("access", "audit", "health", "catalog", "outbox", "applications", "deadlines", "jobs",
-            "stats", "portal", "staff", "window", "review", "admin", "demo")
+            "stats", "portal", "staff", "window", "review", "admin", "demo", "observability")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -35,8 +34,6 @@ def create_app(test_config: dict | None = None) -> Flask:
                                "must not let anyone forge the history's chain")
     _configure_database_url(app)
     app.json.ensure_ascii = False  # Chinese stays readable in every response
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state entered
 
     from importlib import import_module
 

@@ -18,6 +18,7 @@ from service.access.policy import RULES
 from service.access.roles import Role
 from service.core.bounds import INT_MAX
 from service.core.database import db
+from service.core.problems import MACHINE_PATHS
 from tests.conftest import PASSWORD
 from tests.db_counts import counts
 from tests.factories import application_payload, create, fire
@@ -63,7 +64,7 @@ def _refused_well(response, url: str, status: int | tuple = None) -> str | None:
         return f"{response.status_code} {response.get_data(as_text=True)[:200]}"
     if response.status_code < 400:
         return None
-    wanted = PROBLEM if path.startswith("/api/") or path == "/healthz" else "text/html"
+    wanted = PROBLEM if path.startswith("/api/") or path in MACHINE_PATHS else "text/html"
     if response.mimetype != wanted:
         return f"{response.status_code} as {response.mimetype}, not {wanted}"
     return None

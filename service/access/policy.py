@@ -49,6 +49,9 @@ CITIZEN = Rule(citizen=True)
 
 RULES: dict[str, Rule] = {
     "health.healthz": PUBLIC,
+    "health.readyz": PUBLIC,
+    # Open to the policy: the view itself admits the configured addresses or the bearer token.
+    "observability.metrics": PUBLIC,
     "api-docs.openapi_json": PUBLIC,
     "api_docs_assets.swagger_ui": PUBLIC,
     "api_docs_assets.swagger_ui_asset": PUBLIC,

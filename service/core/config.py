@@ -84,6 +84,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a working day at the window
+    # Who may read /metrics (docs/OBSERVABILITY.md): these addresses or networks, comma-separated,
+    # or anyone sending "Authorization: Bearer <METRICS_TOKEN>" (no token: addresses only).
+    METRICS_ALLOWED_IPS = os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1, ::1")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 
 class ProductionConfig(Config):

@@ -59,9 +59,12 @@ def problem(status: int, title: str, detail: str = "", type_: str = "about:blank
     return Response(json.dumps(body), status=status, mimetype=MIMETYPE)
 
 
+MACHINE_PATHS = ("/api", "/healthz", "/readyz", "/metrics")
+
+
 def answers_with_problems() -> bool:
-    """The API and the health check answer problem documents; pages answer HTML."""
-    return request.path.startswith("/api/") or request.path in ("/api", "/healthz")
+    """The API, the probes and the metrics answer problem documents; pages answer HTML."""
+    return request.path.startswith("/api/") or request.path in MACHINE_PATHS
 
 
 def error_page(status: int, missing: str | None = None) -> Response:

@@ -1,4 +1,5 @@
-"""GET /healthz: the app, its database and the holiday calendar, for load balancers."""
+"""GET /healthz (the process answers) and GET /readyz (it can serve: database, migrations,
+calendar, broker), for orchestrators and load balancers."""
 
 
 def init_app(app, api) -> None:

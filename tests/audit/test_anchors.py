@@ -37,7 +37,8 @@ def test_the_command_logs_its_line_and_the_log_reads_back(client, runner, caplog
     worked(client)
     with caplog.at_level(logging.INFO, logger="service.audit.cli"):
         printed = runner.invoke(args=["audit", "anchor", "--day", today()]).stdout.strip()
-    [logged] = [record.getMessage() for record in caplog.records]
+    [logged] = [record.getMessage() for record in caplog.records
+                if record.name == "service.audit.cli"]
     assert logged == f"audit anchor {printed}"
     log = tmp_path / "onething.log"
     log.write_text(f"2026-11-30 00:05:01 INFO service.audit.cli {logged}\n"
