@@ -1,6 +1,7 @@
-"""The figures' daily rollup (issue 19): sums per day received and bundle version, turnaround
-counts per day and bundle, and the event the rollup is current to. Left empty: `flask sla sweep`
-(or `flask stats --rebuild`) fills it, and until then the figures count the applications live.
+"""The figures' daily rollup (issue 19): sums and turnaround counts per day received and bundle
+version, and the event the rollup is current to; the applications of a version received on a
+day, by an index. Left empty: `flask sla sweep` (or `flask stats --rebuild`) fills it, and until
+then the figures count the applications live.
 
 Revision ID: 5e1f0c7a9d21
 Revises: bebb86c94b7e
@@ -35,12 +36,16 @@ def upgrade():
     op.create_table(
         'daily_turnarounds',
         sa.Column('day', sa.Date(), nullable=False),
-        sa.Column('bundle_code', sa.String(length=64), nullable=False),
+        sa.Column('bundle_version_id', sa.Integer(), nullable=False),
         sa.Column('turnaround_days', sa.Integer(), nullable=False),
         sa.Column('applications', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('day', 'bundle_code', 'turnaround_days',
+        sa.ForeignKeyConstraint(['bundle_version_id'], ['bundle_versions.id'],
+                                name=op.f('fk_daily_turnarounds_bundle_version_id_bundle_versions')),
+        sa.PrimaryKeyConstraint('day', 'bundle_version_id', 'turnaround_days',
                                 name=op.f('pk_daily_turnarounds')),
     )
+    op.create_index('ix_applications_version_created_at', 'applications',
+                    ['bundle_version_id', 'created_at'])
     op.create_table(
         'rollup_marks',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -51,6 +56,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_applications_version_created_at', table_name='applications')
     op.drop_table('rollup_marks')
     op.drop_table('daily_turnarounds')
     op.drop_table('daily_figures')

@@ -46,6 +46,8 @@ class Application(db.Model):
         # primary key from the first id to reach the newest rows, where the waiting ones are.
         Index("ix_applications_state_id", "state", "id"),
         Index("ix_applications_created_at", "created_at"),  # received in a period
+        # A version's received on a day: what the figures' rollup counts again (stats/rollup.py).
+        Index("ix_applications_version_created_at", "bundle_version_id", "created_at"),
         # The window's search: exact ID number or phone, a name by its first characters.
         Index("ix_applications_applicant_id_number", "applicant_id_number"),
         Index("ix_applications_contact_phone", "contact_phone"),

@@ -11,7 +11,7 @@ from ..core.database import UTCDateTime, db
 
 
 class DailyFigures(db.Model):
-    """The sums of :class:`~.operations._Sums` over the applications received on ``day``."""
+    """The sums of :data:`.rollup.SUMS` over a version's applications received on ``day``."""
 
     __tablename__ = "daily_figures"
 
@@ -39,7 +39,8 @@ class DailyTurnarounds(db.Model):
     __tablename__ = "daily_turnarounds"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    bundle_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bundle_version_id: Mapped[int] = mapped_column(ForeignKey("bundle_versions.id"),
+                                                   primary_key=True)
     turnaround_days: Mapped[int] = mapped_column(Integer, primary_key=True)
     applications: Mapped[int] = mapped_column(Integer)
 

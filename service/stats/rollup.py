@@ -1,23 +1,26 @@
 """The daily rollup: the figures' sums per day, so that a year reads a few thousand rows.
 
-Two days key it, both fixed once known: the day an application was received (its figures, its
-turnaround counts) and the day an item was decided (its department's figures). Every change to
-what the figures count (a step, a visit, a notice, a re-timing, a migration) writes an event, so
-the days whose rollup may be stale are those of the applications with events after the mark. A
-refresh (the sweep, ``flask stats --rebuild``) recomputes those days and moves the mark; a read
-takes the rollup for the other days and counts the stale ones live, so the figures are always
-current and the same as counting every row.
+Two days key it, both fixed once known: the day an application was received, with its bundle
+version (its figures, its turnaround counts), and the day an item was decided, with its
+department (the department's figures). Every change to what the figures count (a step, a visit,
+a notice, a re-timing, a migration) writes an event, so the rows that may be stale are those of
+the applications with events after the mark. A refresh (the sweep, ``flask stats --rebuild``)
+recomputes them and moves the mark; a read takes the rollup for the other rows and counts the
+stale ones live, so the figures are always current and the same as counting every row. A day
+and a version hold a province's few dozen applications: what a read counts live stays small
+while steps go on all over the year's applications.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all
+from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_, union_all
 
 from ..applications.models import Application, ApplicationItem, Event
-from ..catalog.models import Department
+from ..catalog.models import BundleVersion, Department
 from ..core.database import db
 from ..engine.states import ITEM_DECIDED, ApplicationState, Channel, DeliveryMethod, ItemState
 from .models import DailyDepartmentFigures, DailyFigures, DailyTurnarounds, RollupMark
@@ -27,7 +30,7 @@ from .sql import Period, count_where, end_of, local_day, start_of
 # this may still be uncommitted behind a smaller id, so the mark stays behind them and the next
 # refresh looks at them again.
 SETTLING = timedelta(minutes=5)
-DAYS_PER_STATEMENT = 60
+KEYS_PER_STATEMENT = 200  # days, or (day, version) pairs, counted live in one statement
 MARK_ROW = 1
 
 SUMS = tuple(column.name for column in DailyFigures.__table__.columns
@@ -73,10 +76,11 @@ def decision_sums() -> list:
     ]
 
 
-def received_on(days) -> list:
-    """Applications received on one of ``days``, as ranges the created_at index serves."""
-    return [or_(*(and_(Application.created_at >= start_of(day),
-                       Application.created_at < end_of(day)) for day in days))]
+def received_as(pairs) -> list:
+    """Applications received on a day by a version, for each (day, version) of ``pairs``."""
+    app = Application
+    return [or_(*(and_(app.bundle_version_id == version, app.created_at >= start_of(day),
+                       app.created_at < end_of(day)) for day, version in pairs))]
 
 
 def decided_on(days) -> list:
@@ -96,7 +100,7 @@ def decided_on(days) -> list:
 class Stale:
     """The days whose rollup rows a read ignores and counts live instead."""
 
-    received: list[date] = field(default_factory=list)
+    received: list[tuple[date, int]] = field(default_factory=list)  # (day, bundle version)
     decided: list[date] = field(default_factory=list)
 
 
@@ -109,10 +113,11 @@ def _changed():
     return select(Event.application_id).where(Event.id > _mark())
 
 
-def stale_received(period: Period) -> list[date]:
+def stale_received(period: Period) -> list[tuple[date, int]]:
+    """(day received, bundle version) of the applications changed after the mark."""
     day = local_day(Application.created_at)
-    return sorted(db.session.scalars(
-        select(day).distinct()
+    return sorted(tuple(row) for row in db.session.execute(
+        select(day, Application.bundle_version_id).distinct()
         .where(Application.id.in_(_changed()), *period.holds(Application.created_at))))
 
 
@@ -128,37 +133,42 @@ def stale_decided(period: Period) -> list[date]:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def sums_by_version(period: Period, stale: list[date]) -> list:
+def _fresh(rolled, stale: list[tuple[date, int]]):
+    return tuple_(rolled.day, rolled.bundle_version_id).not_in(stale)
+
+
+def sums_by_version(period: Period, stale: list[tuple[date, int]]) -> list:
     """Rows of (bundle_version_id, each of :data:`SUMS`) over the applications received in
-    ``period``, from the rollup but for the ``stale`` days (:func:`stale_received`), counted
+    ``period``, from the rollup but for the ``stale`` rows (:func:`stale_received`), counted
     live; a version may come in two rows, which add."""
     rolled = DailyFigures
     rows = db.session.execute(
         select(rolled.bundle_version_id,
                *(func.sum(getattr(rolled, name)).label(name) for name in SUMS))
-        .where(*period.holds_day(rolled.day), rolled.day.not_in(stale))
+        .where(*period.holds_day(rolled.day), _fresh(rolled, stale))
         .group_by(rolled.bundle_version_id)).all()
-    for days in _batches(stale):
+    for pairs in _batches(stale):
         rows += db.session.execute(
             select(Application.bundle_version_id, *application_sums())
-            .where(*received_on(days), *period.holds(Application.created_at))
+            .where(*received_as(pairs), *period.holds(Application.created_at))
             .group_by(Application.bundle_version_id)).all()
     return rows
 
 
-def turnaround_counts(period: Period, stale: list[date]):
+def turnaround_counts(period: Period, stale: list[tuple[date, int]]):
     """A subquery of (grouped: the bundle, value: a turnaround, k: how many) for
     :func:`.sql.nearest_rank`, over the applications received in ``period``, as
     :func:`sums_by_version` reads them."""
     rolled = DailyTurnarounds
-    parts = [select(rolled.bundle_code.label("grouped"), rolled.turnaround_days.label("value"),
-                    rolled.applications.label("k"))
-             .where(*period.holds_day(rolled.day), rolled.day.not_in(stale))]
+    parts = [select(BundleVersion.bundle_code.label("grouped"),
+                    rolled.turnaround_days.label("value"), rolled.applications.label("k"))
+             .join(BundleVersion, BundleVersion.id == rolled.bundle_version_id)
+             .where(*period.holds_day(rolled.day), _fresh(rolled, stale))]
     app = Application
-    for days in _batches(stale):
+    for pairs in _batches(stale):
         parts.append(
             select(app.bundle_code, app.turnaround_days, func.count())
-            .where(*received_on(days), *period.holds(app.created_at),
+            .where(*received_as(pairs), *period.holds(app.created_at),
                    app.turnaround_days.is_not(None))
             .group_by(app.bundle_code, app.turnaround_days))
     rows = union_all(*parts).subquery()
@@ -166,19 +176,19 @@ def turnaround_counts(period: Period, stale: list[date]):
             .group_by(rows.c.grouped, rows.c.value).subquery())
 
 
-def received_by_day(period: Period, stale: list[date]) -> dict[date, int]:
+def received_by_day(period: Period, stale: list[tuple[date, int]]) -> Counter[date]:
     rolled = DailyFigures
-    counts = dict(db.session.execute(
+    counts: Counter[date] = Counter(dict(db.session.execute(
         select(rolled.day, func.sum(rolled.applications))
-        .where(*period.holds_day(rolled.day), rolled.day.not_in(stale))
-        .group_by(rolled.day)).all())
+        .where(*period.holds_day(rolled.day), _fresh(rolled, stale))
+        .group_by(rolled.day)).all()))
     day = local_day(Application.created_at)
-    for days in _batches(stale):
-        counts.update(db.session.execute(
+    for pairs in _batches(stale):
+        counts.update(dict(db.session.execute(
             select(day, func.count())
-            .where(*received_on(days), *period.holds(Application.created_at))
-            .group_by(day)).all())
-    return {_as_date(day): count for day, count in counts.items()}
+            .where(*received_as(pairs), *period.holds(Application.created_at))
+            .group_by(day)).all()))
+    return counts
 
 
 def decisions_by_department(period: Period, departments: frozenset[str] | None) -> list:
@@ -199,10 +209,6 @@ def decisions_by_department(period: Period, departments: frozenset[str] | None) 
             .where(*decided_on(days), *period.holds(item.decided_at), *mine)
             .group_by(item.department_code)).all()
     return rows
-
-
-def _as_date(day) -> date:
-    return date.fromisoformat(day) if isinstance(day, str) else day  # SQLite's date() is text
 
 
 # --- refreshing ---------------------------------------------------------------------------------
@@ -237,10 +243,11 @@ def refresh(now: datetime, everything: bool = False) -> Refreshed:
         decided = db.session.scalar(select(func.count(DailyDepartmentFigures.day.distinct())))
     else:
         stale = Stale(stale_received(Period()), stale_decided(Period()))
-        for days in _batches(stale.received):
+        for pairs in _batches(stale.received):
             for table in tables[:2]:
-                db.session.execute(delete(table).where(table.day.in_(days)))
-            _recompute_received(received_on(days))
+                db.session.execute(delete(table).where(
+                    tuple_(table.day, table.bundle_version_id).in_(pairs)))
+            _recompute_received(received_as(pairs))
         for days in _batches(stale.decided):
             db.session.execute(delete(DailyDepartmentFigures)
                                .where(DailyDepartmentFigures.day.in_(days)))
@@ -260,10 +267,10 @@ def _recompute_received(where: list) -> None:
         select(day, app.bundle_version_id, *application_sums())
         .where(*where).group_by(day, app.bundle_version_id)))
     db.session.execute(insert(DailyTurnarounds).from_select(
-        ["day", "bundle_code", "turnaround_days", "applications"],
-        select(day, app.bundle_code, app.turnaround_days, func.count())
+        ["day", "bundle_version_id", "turnaround_days", "applications"],
+        select(day, app.bundle_version_id, app.turnaround_days, func.count())
         .where(app.turnaround_days.is_not(None), *where)
-        .group_by(day, app.bundle_code, app.turnaround_days)))
+        .group_by(day, app.bundle_version_id, app.turnaround_days)))
 
 
 def _recompute_decided(where: list) -> None:
@@ -275,6 +282,6 @@ def _recompute_decided(where: list) -> None:
         .where(item.state.in_(ITEM_DECIDED), *where).group_by(day, item.department_code)))
 
 
-def _batches(days: list[date]) -> list[list[date]]:
-    return [days[start:start + DAYS_PER_STATEMENT]
-            for start in range(0, len(days), DAYS_PER_STATEMENT)]
+def _batches(keys: list) -> list[list]:
+    return [keys[start:start + KEYS_PER_STATEMENT]
+            for start in range(0, len(keys), KEYS_PER_STATEMENT)]
