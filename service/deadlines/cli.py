@@ -19,5 +19,5 @@ def run_sweep():
     click.echo(", ".join(f"{level}: {count}" for level, count in report.announced.items()))
     refreshed = rollup.refresh(now)
     db.session.commit()
-    click.echo(f"rollup recomputed: days received {refreshed.days_received}, "
-               f"days decided {refreshed.days_decided}")
+    click.echo(f"rollup recomputed: {refreshed.received} rows by day received, "
+               f"{refreshed.decided} by day decided")

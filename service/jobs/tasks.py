@@ -61,5 +61,5 @@ def sla_sweep() -> None:
                                         for level, count in report.announced.items()))
     refreshed = rollup.refresh(now)
     db.session.commit()
-    log.info("rollup recomputed: days received %d, days decided %d",
-             refreshed.days_received, refreshed.days_decided)
+    log.info("rollup recomputed: %d rows by day received, %d by day decided",
+             refreshed.received, refreshed.decided)

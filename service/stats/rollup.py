@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_, union_all
 
 from ..applications.models import Application, ApplicationItem, Event
-from ..catalog.models import BundleVersion, Department
+from ..catalog.models import BundleVersion
 from ..core.database import db
 from ..engine.states import ITEM_DECIDED, ApplicationState, Channel, DeliveryMethod, ItemState
 from .models import DailyDepartmentFigures, DailyFigures, DailyTurnarounds, RollupMark
@@ -83,14 +83,13 @@ def received_as(pairs) -> list:
                        app.created_at < end_of(day)) for day, version in pairs))]
 
 
-def decided_on(days) -> list:
-    """Items decided on one of ``days``: ranges the (department, decided_at) index serves once
-    told every department."""
+def decided_as(pairs) -> list:
+    """Items decided on a day by a department, for each (day, department) of ``pairs``: ranges
+    of the (department, decided_at) index."""
     item = ApplicationItem
     return [item.state.in_(ITEM_DECIDED),
-            item.department_code.in_(select(Department.code).scalar_subquery()),
-            or_(*(and_(item.decided_at >= start_of(day), item.decided_at < end_of(day))
-                  for day in days))]
+            or_(*(and_(item.department_code == department, item.decided_at >= start_of(day),
+                       item.decided_at < end_of(day)) for day, department in pairs))]
 
 
 # --- what is stale ------------------------------------------------------------------------------
@@ -101,7 +100,7 @@ class Stale:
     """The days whose rollup rows a read ignores and counts live instead."""
 
     received: list[tuple[date, int]] = field(default_factory=list)  # (day, bundle version)
-    decided: list[date] = field(default_factory=list)
+    decided: list[tuple[date, str]] = field(default_factory=list)  # (day, department)
 
 
 def _mark() -> int:
@@ -121,11 +120,13 @@ def stale_received(period: Period) -> list[tuple[date, int]]:
         .where(Application.id.in_(_changed()), *period.holds(Application.created_at))))
 
 
-def stale_decided(period: Period) -> list[date]:
+def stale_decided(period: Period) -> list[tuple[date, str]]:
+    """(day decided, department) of the decided items of the applications changed after the
+    mark."""
     item = ApplicationItem
     day = local_day(item.decided_at)
-    return sorted(db.session.scalars(
-        select(day).distinct()
+    return sorted(tuple(row) for row in db.session.execute(
+        select(day, item.department_code).distinct()
         .where(item.application_id.in_(_changed()), item.decided_at.is_not(None),
                *period.holds(item.decided_at))))
 
@@ -200,13 +201,14 @@ def decisions_by_department(period: Period, departments: frozenset[str] | None) 
     rows = db.session.execute(
         select(rolled.department_code,
                *(func.sum(getattr(rolled, name)).label(name) for name in DECISION_SUMS))
-        .where(*period.holds_day(rolled.day), rolled.day.not_in(stale), *mine)
+        .where(*period.holds_day(rolled.day),
+               tuple_(rolled.day, rolled.department_code).not_in(stale), *mine)
         .group_by(rolled.department_code)).all()
     mine = [item.department_code.in_(departments)] if departments is not None else []
-    for days in _batches(stale):
+    for pairs in _batches(stale):
         rows += db.session.execute(
             select(item.department_code, *decision_sums())
-            .where(*decided_on(days), *period.holds(item.decided_at), *mine)
+            .where(*decided_as(pairs), *period.holds(item.decided_at), *mine)
             .group_by(item.department_code)).all()
     return rows
 
@@ -216,8 +218,11 @@ def decisions_by_department(period: Period, departments: frozenset[str] | None) 
 
 @dataclass
 class Refreshed:
-    days_received: int
-    days_decided: int
+    """How many rows were recomputed: by day received and version, by day decided and
+    department."""
+
+    received: int
+    decided: int
     event_id: int
 
 
@@ -239,8 +244,8 @@ def refresh(now: datetime, everything: bool = False) -> Refreshed:
             db.session.execute(delete(table))
         _recompute_received([])
         _recompute_decided([])
-        received = db.session.scalar(select(func.count(DailyFigures.day.distinct())))
-        decided = db.session.scalar(select(func.count(DailyDepartmentFigures.day.distinct())))
+        received = db.session.scalar(select(func.count()).select_from(DailyFigures))
+        decided = db.session.scalar(select(func.count()).select_from(DailyDepartmentFigures))
     else:
         stale = Stale(stale_received(Period()), stale_decided(Period()))
         for pairs in _batches(stale.received):
@@ -248,15 +253,16 @@ def refresh(now: datetime, everything: bool = False) -> Refreshed:
                 db.session.execute(delete(table).where(
                     tuple_(table.day, table.bundle_version_id).in_(pairs)))
             _recompute_received(received_as(pairs))
-        for days in _batches(stale.decided):
-            db.session.execute(delete(DailyDepartmentFigures)
-                               .where(DailyDepartmentFigures.day.in_(days)))
-            _recompute_decided(decided_on(days))
+        for pairs in _batches(stale.decided):
+            rolled = DailyDepartmentFigures
+            db.session.execute(delete(rolled).where(
+                tuple_(rolled.day, rolled.department_code).in_(pairs)))
+            _recompute_decided(decided_as(pairs))
         received, decided = len(stale.received), len(stale.decided)
     mark.event_id = max(mark.event_id, settled)
     mark.refreshed_at = now
     db.session.flush()
-    return Refreshed(days_received=received, days_decided=decided, event_id=mark.event_id)
+    return Refreshed(received=received, decided=decided, event_id=mark.event_id)
 
 
 def _recompute_received(where: list) -> None:
