@@ -79,6 +79,7 @@ class Config:
     OUTBOX_WEBHOOK_TIMEOUT = float(os.environ.get("OUTBOX_WEBHOOK_TIMEOUT", "10"))
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")  # only the logging one exists yet
     SLA_SWEEP_HOURS = os.environ.get("SLA_SWEEP_HOURS", "8-18")  # crontab hours, Asia/Shanghai
+    STATS_ROLLUP_SECONDS = float(os.environ.get("STATS_ROLLUP_SECONDS", "60"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from flask import Flask
 
 from ..engine.calendar import SHANGHAI
-from .tasks import REDISPATCH, SWEEP
+from .tasks import REDISPATCH, ROLLUP, SWEEP
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -52,5 +52,6 @@ def beat_schedule(config) -> dict:
                       "schedule": crontab(minute="*/15", hour=config["SLA_SWEEP_HOURS"])},
         "outbox-redispatch": {"task": REDISPATCH,
                               "schedule": config["OUTBOX_REDISPATCH_SECONDS"]},
+        "stats-rollup": {"task": ROLLUP, "schedule": config["STATS_ROLLUP_SECONDS"]},
     }
 

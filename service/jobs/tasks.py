@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 DELIVER = "outbox.deliver"
 REDISPATCH = "outbox.redispatch"
 SWEEP = "sla.sweep"
+ROLLUP = "stats.rollup"
 
 
 def deliver_later(ids: Iterable[int], countdown: float | None = None) -> None:
@@ -52,14 +53,18 @@ def redispatch() -> None:
 
 @shared_task(name=SWEEP)
 def sla_sweep() -> None:
-    """`flask sla sweep` on beat's schedule: the warnings (their messages are dispatched once
-    it commits), then the figures' daily rollup."""
-    now = utcnow()
-    report = sweep(now)
+    """`flask sla sweep` on beat's schedule; its messages are dispatched once it commits."""
+    report = sweep(utcnow())
     db.session.commit()
     log.info("SLA sweep: %s", ", ".join(f"{level}: {count}"
                                         for level, count in report.announced.items()))
-    refreshed = rollup.refresh(now)
+
+
+@shared_task(name=ROLLUP)
+def stats_rollup() -> None:
+    """The figures' daily rollup brought up to date, every STATS_ROLLUP_SECONDS: the fewer the
+    applications changed since, the fewer a dashboard counts live."""
+    refreshed = rollup.refresh(utcnow())
     db.session.commit()
     log.info("rollup recomputed: %d rows by day received, %d by day decided",
              refreshed.received, refreshed.decided)

@@ -29,7 +29,7 @@ from .sql import Period, count_where, end_of, local_day, start_of
 # A step's events commit within its request (gunicorn's timeout is 30 s): events younger than
 # this may still be uncommitted behind a smaller id, so the mark stays behind them and the next
 # refresh looks at them again.
-SETTLING = timedelta(minutes=5)
+SETTLING = timedelta(minutes=2)
 KEYS_PER_STATEMENT = 200  # days, or (day, version) pairs, counted live in one statement
 MARK_ROW = 1
 
@@ -121,14 +121,19 @@ def stale_received(period: Period) -> list[tuple[date, int]]:
 
 
 def stale_decided(period: Period) -> list[tuple[date, str]]:
-    """(day decided, department) of the decided items of the applications changed after the
-    mark."""
+    """(day decided, department) of the items decided after the mark: nothing changes an item
+    once decided (re-timing and migration move running items only)."""
     item = ApplicationItem
+    decisions = (select(Event.application_id, Event.item_code)
+                 .where(Event.id > _mark(), Event.item_code.is_not(None),
+                        Event.to_state.in_([state.value for state in ITEM_DECIDED]))
+                 .subquery())
     day = local_day(item.decided_at)
     return sorted(tuple(row) for row in db.session.execute(
         select(day, item.department_code).distinct()
-        .where(item.application_id.in_(_changed()), item.decided_at.is_not(None),
-               *period.holds(item.decided_at))))
+        .join(decisions, and_(decisions.c.application_id == item.application_id,
+                              decisions.c.item_code == item.item_code))
+        .where(item.decided_at.is_not(None), *period.holds(item.decided_at))))
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.applications.models import Application
 from service.core.database import db
-from service.jobs.tasks import DELIVER, REDISPATCH, SWEEP
+from service.jobs.tasks import DELIVER, REDISPATCH, ROLLUP, SWEEP
 from service.outbox.models import OutboxMessage, OutboxStatus
 from service.stats.models import RollupMark
 from service.stats.rollup import MARK_ROW
@@ -78,7 +78,9 @@ def test_without_a_broker_nothing_is_queued_and_tasks_run_in_the_caller(app, cli
         celery.tasks[SWEEP].delay()  # as beat would, but here and now
     assert [event["trigger"] for event in warnings_of(client, number)] == ["warn_yellow"]
     assert [row.status for row in message_rows(app)] == [OutboxStatus.PENDING]
-    with app.app_context():  # and the figures' rollup brought up to date
+    with at(6, 2, hour=10):
+        celery.tasks[ROLLUP].delay()
+    with app.app_context():  # the figures' rollup brought up to date
         assert db.session.get(RollupMark, MARK_ROW).refreshed_at.date() == date(2026, 6, 2)
 
 
@@ -91,3 +93,4 @@ def test_beat_sweeps_every_quarter_hour_of_the_working_day_and_redispatches_ofte
     assert sweep["schedule"].hour == set(range(8, 19))
     assert str(app.extensions["celery"].conf.timezone) == "Asia/Shanghai"
     assert schedule["outbox-redispatch"] == {"task": REDISPATCH, "schedule": 60.0}
+    assert schedule["stats-rollup"] == {"task": ROLLUP, "schedule": 60.0}

@@ -65,7 +65,7 @@ def test_the_mark_stays_behind_events_that_may_not_have_committed_yet(client, ap
     accepted(client, "newborn", 9, 30)  # at 10:00
     with app.app_context():
         newest = db.session.scalar(select(func.max(Event.id)))
-        just_after = datetime(2026, 9, 30, 2, 2, tzinfo=UTC)  # 10:02: younger than SETTLING
+        just_after = datetime(2026, 9, 30, 2, 1, tzinfo=UTC)  # 10:01: younger than SETTLING
         refreshed = rollup.refresh(just_after)
         db.session.commit()
         assert refreshed.received == 1 and refreshed.event_id < newest
