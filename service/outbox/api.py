@@ -6,7 +6,8 @@ from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from ..core.database import db
-from .models import OutboxMessage, OutboxStatus
+from .models import OutboxStatus
+from .operations import newest
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/outbox",
                 description="Messages for applicants and departments, sent or not yet")
@@ -43,11 +44,8 @@ class OutboxQuerySchema(Schema):
 @blp.paginate()
 def list_messages(query, pagination_parameters):
     """The newest first."""
-    chosen = select(OutboxMessage)
-    if "status" in query:
-        chosen = chosen.where(OutboxMessage.status == query["status"])
+    chosen = newest(query.get("status"))
     pagination_parameters.item_count = db.session.scalar(
-        select(func.count()).select_from(chosen.subquery()))
+        select(func.count()).select_from(chosen.order_by(None).subquery()))
     return list(db.session.scalars(
-        chosen.order_by(OutboxMessage.id.desc())
-        .offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)))
+        chosen.offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)))
