@@ -16,8 +16,7 @@ def run_sweep():
     now = utcnow()
     report = sweep(now)
     db.session.commit()
-    click.echo(", ".join(f"{level}: {count}" for level, count in report.announced.items()))
+    click.echo(str(report))
     refreshed = rollup.refresh(now)
     db.session.commit()
-    click.echo(f"rollup recomputed: {refreshed.received} rows by day received, "
-               f"{refreshed.decided} by day decided")
+    click.echo(f"rollup recomputed: {refreshed}")

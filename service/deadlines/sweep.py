@@ -20,6 +20,9 @@ from ..engine.states import ITEM_RUNNING, WARNINGS, Level
 class SweepReport:
     announced: dict[Level, int] = field(default_factory=lambda: dict.fromkeys(WARNINGS, 0))
 
+    def __str__(self) -> str:
+        return ", ".join(f"{level}: {count}" for level, count in self.announced.items())
+
 
 def sweep(now: datetime) -> SweepReport:
     """Announce every running item whose warning level rose since it was last announced."""

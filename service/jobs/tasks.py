@@ -56,8 +56,7 @@ def sla_sweep() -> None:
     """`flask sla sweep` on beat's schedule; its messages are dispatched once it commits."""
     report = sweep(utcnow())
     db.session.commit()
-    log.info("SLA sweep: %s", ", ".join(f"{level}: {count}"
-                                        for level, count in report.announced.items()))
+    log.info("SLA sweep: %s", report)
 
 
 @shared_task(name=ROLLUP)
@@ -66,5 +65,4 @@ def stats_rollup() -> None:
     applications changed since, the fewer a dashboard counts live."""
     refreshed = rollup.refresh(utcnow())
     db.session.commit()
-    log.info("rollup recomputed: %d rows by day received, %d by day decided",
-             refreshed.received, refreshed.decided)
+    log.info("rollup recomputed: %s", refreshed)

@@ -47,8 +47,7 @@ def stats_command(since, until, explain, rebuild):
     if rebuild:
         refreshed = rollup.refresh(utcnow(), everything=True)
         db.session.commit()
-        click.echo(f"rollup rebuilt: {refreshed.received} rows by day received, "
-                   f"{refreshed.decided} by day decided", err=True)
+        click.echo(f"rollup rebuilt: {refreshed}", err=True)
     result = turnaround_stats(since.date() if since else None, until.date() if until else None)
     def cells(figures: dict) -> list[str]:
         return ["-" if figures[key] is None else form.format(figures[key])

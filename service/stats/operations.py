@@ -105,7 +105,7 @@ def turnaround_stats(since: date | None = None, until: date | None = None) -> di
             "overall": _figures(OVERALL, "全部", overall, ranks.get(OVERALL)).as_dict()}
 
 
-def _sums_by_version(period: Period, stale: list[date]) -> list[tuple[str, _Sums]]:
+def _sums_by_version(period: Period, stale: list[tuple[date, int]]) -> list[tuple[str, _Sums]]:
     rows = rollup.sums_by_version(period, stale)
     versions = {version.id: version for version in db.session.scalars(
         select(BundleVersion).where(BundleVersion.id.in_({row.bundle_version_id
@@ -130,7 +130,7 @@ def _sums_by_version(period: Period, stale: list[date]) -> list[tuple[str, _Sums
     return result
 
 
-def _turnarounds(period: Period, stale: list[date]) -> dict[str, tuple]:
+def _turnarounds(period: Period, stale: list[tuple[date, int]]) -> dict[str, tuple]:
     """(median, p90) by nearest rank, per bundle and overall."""
     counts = rollup.turnaround_counts(period, stale)
     ranks = {row.grouped: (row.p50, row.p90)

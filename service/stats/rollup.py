@@ -14,7 +14,7 @@ while steps go on all over the year's applications.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_, union_all
@@ -93,14 +93,6 @@ def decided_as(pairs) -> list:
 
 
 # --- what is stale ------------------------------------------------------------------------------
-
-
-@dataclass
-class Stale:
-    """The days whose rollup rows a read ignores and counts live instead."""
-
-    received: list[tuple[date, int]] = field(default_factory=list)  # (day, bundle version)
-    decided: list[tuple[date, str]] = field(default_factory=list)  # (day, department)
 
 
 def _mark() -> int:
@@ -230,6 +222,9 @@ class Refreshed:
     decided: int
     event_id: int
 
+    def __str__(self) -> str:
+        return f"{self.received} rows by day received, {self.decided} by day decided"
+
 
 def refresh(now: datetime, everything: bool = False) -> Refreshed:
     """Recompute the days whose applications changed since the mark (every day when
@@ -243,27 +238,27 @@ def refresh(now: datetime, everything: bool = False) -> Refreshed:
         db.session.flush()
     settled = db.session.scalar(select(func.max(Event.id))
                                 .where(Event.created_at < now - SETTLING)) or 0
-    tables = (DailyFigures, DailyTurnarounds, DailyDepartmentFigures)
+    by_received = (DailyFigures, DailyTurnarounds)
     if everything:
-        for table in tables:
+        for table in (*by_received, DailyDepartmentFigures):
             db.session.execute(delete(table))
         _recompute_received([])
         _recompute_decided([])
         received = db.session.scalar(select(func.count()).select_from(DailyFigures))
         decided = db.session.scalar(select(func.count()).select_from(DailyDepartmentFigures))
     else:
-        stale = Stale(stale_received(Period()), stale_decided(Period()))
-        for pairs in _batches(stale.received):
-            for table in tables[:2]:
+        stale_by_received, stale_by_decided = stale_received(Period()), stale_decided(Period())
+        for pairs in _batches(stale_by_received):
+            for table in by_received:
                 db.session.execute(delete(table).where(
                     tuple_(table.day, table.bundle_version_id).in_(pairs)))
             _recompute_received(received_as(pairs))
-        for pairs in _batches(stale.decided):
+        for pairs in _batches(stale_by_decided):
             rolled = DailyDepartmentFigures
             db.session.execute(delete(rolled).where(
                 tuple_(rolled.day, rolled.department_code).in_(pairs)))
             _recompute_decided(decided_as(pairs))
-        received, decided = len(stale.received), len(stale.decided)
+        received, decided = len(stale_by_received), len(stale_by_decided)
     mark.event_id = max(mark.event_id, settled)
     mark.refreshed_at = now
     db.session.flush()
