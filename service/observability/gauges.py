@@ -3,18 +3,19 @@ columns, the same for every worker (so not kept per process)."""
 
 from __future__ import annotations
 
-from flask import current_app
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import bindparam, case, func, inspect, select, text
+from sqlalchemy import case, func, select
 
 from ..applications.models import Application, ApplicationItem
-from ..core.database import UTCDateTime, db, utcnow
+from ..core.database import db, utcnow
 from ..engine.calendar import local_date
 from ..engine.states import ITEM_RUNNING, ApplicationState, Level
-from ..outbox.models import OutboxMessage
+from ..outbox.models import OutboxMessage, OutboxStatus
+from ..outbox.operations import status_counts
 
 RUNNING_LEVELS = (Level.GREEN, Level.YELLOW, Level.RED, Level.STATUTORY)
-OUTBOX_STATUSES = ("pending", "leased", "dead")  # and "sent", not counted: it only grows
+# And "sent", not counted: it only grows, and counting it would read the whole outbox.
+OUTBOX_STATUSES = (OutboxStatus.PENDING, OutboxStatus.LEASED, OutboxStatus.DEAD)
 UNSENT = "Outbox messages waiting for a delivery, or in one (the backlog)"
 
 
@@ -27,21 +28,16 @@ class DatabaseGauges:
         yield _by_label("onething_running_items", "Running items (open or in review) by warning "
                         "level, as the overdue board reads it", "level",
                         [level.value for level in RUNNING_LEVELS], _running_items_by_level())
-        columns = _outbox_columns()
-        if "status" not in columns:  # before the delivery's columns: unsent is the backlog
-            unsent = db.session.scalar(select(func.count()).where(OutboxMessage.sent_at.is_(None)))
-            yield GaugeMetricFamily("onething_outbox_unsent", UNSENT, value=unsent)
-            return
-        by_status = _outbox_by_status()
+        by_status = {status.value: count
+                     for status, count in status_counts(OUTBOX_STATUSES).items()}
         yield GaugeMetricFamily("onething_outbox_unsent", UNSENT,
-                                value=by_status.get("pending", 0) + by_status.get("leased", 0))
+                                value=by_status["pending"] + by_status["leased"])
         yield _by_label("onething_outbox_messages", "Outbox messages not sent, by delivery "
                         "status (dead: given up after the last try)", "status",
-                        OUTBOX_STATUSES, by_status)
-        if "lease_expires_at" in columns:
-            yield GaugeMetricFamily("onething_outbox_expired_leases", "Outbox messages leased to "
-                                    "a delivery whose lease ran out (a worker died with them)",
-                                    value=_expired_leases())
+                        [status.value for status in OUTBOX_STATUSES], by_status)
+        yield GaugeMetricFamily("onething_outbox_expired_leases", "Outbox messages leased to "
+                                "a delivery whose lease ran out (a worker died with them)",
+                                value=_expired_leases())
 
 
 def _by_label(name: str, documentation: str, label: str, values, counts: dict):
@@ -66,23 +62,6 @@ def _running_items_by_level() -> dict:
     return dict(rows.all())
 
 
-def _outbox_by_status() -> dict:
-    rows = db.session.execute(text("SELECT status, count(*) FROM outbox_messages "
-                                   "WHERE status IN ('pending', 'leased', 'dead') GROUP BY status"))
-    return dict(rows.all())
-
-
 def _expired_leases() -> int:
-    query = text("SELECT count(*) FROM outbox_messages WHERE status = 'leased' "
-                 "AND lease_expires_at < :now")
-    query = query.bindparams(bindparam("now", utcnow(), UTCDateTime()))
-    return db.session.scalar(query)
-
-
-def _outbox_columns() -> set[str]:
-    """The outbox's columns, read once per app: the delivery's status and lease came later."""
-    key = "observability_outbox_columns"
-    if key not in current_app.extensions:
-        current_app.extensions[key] = {column["name"] for column in inspect(
-            db.session.connection()).get_columns("outbox_messages")}
-    return current_app.extensions[key]
+    return db.session.scalar(select(func.count()).where(
+        OutboxMessage.status == OutboxStatus.LEASED, OutboxMessage.lease_expires_at < utcnow()))
