@@ -1,7 +1,7 @@
 from flask import Blueprint, jsonify
 
 from ..core.limits import storage_state
-from ..core.problems import RETRY_AFTER_SECONDS, problem
+from ..core.problems import RETRY_AFTER_SECONDS, error_response
 from .readiness import broker_check, database_checks
 
 bp = Blueprint("health", __name__)
@@ -30,10 +30,9 @@ def readyz():
         checks["broker"] = broker
     not_ready = [name for name, state in checks.items() if state != "ok" and name != "calendar"]
     if not_ready:
-        response = problem(503, "Not ready", f"not ready: {', '.join(not_ready)}",
-                           not_ready=not_ready, checks=checks)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return error_response(503, "Not ready", f"not ready: {', '.join(not_ready)}",
+                              headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                              not_ready=not_ready, checks=checks)
     body = {"status": "ready", **checks}
     rate_limits = storage_state()
     if rate_limits is not None:
