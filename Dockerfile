@@ -38,10 +38,11 @@ COPY --from=builder /src/service ./service
 COPY wsgi.py gunicorn.conf.py ./
 COPY migrations ./migrations
 COPY workflows ./workflows
-# The image's files stay root's: the service writes only to the metrics directory and /tmp.
+# The image's files stay root's: the service writes only to the metrics directory, the uploads
+# directory (a volume in compose.yaml) and /tmp.
 RUN useradd --no-create-home --uid 10001 --user-group onething \
-    && mkdir -p /tmp/onething-metrics \
-    && chown 10001:10001 /tmp/onething-metrics
+    && mkdir -p /tmp/onething-metrics /srv/uploads \
+    && chown 10001:10001 /tmp/onething-metrics /srv/uploads
 
 USER 10001:10001
 EXPOSE 8000

@@ -16,8 +16,9 @@ from .core.config import (
 
 # Each feature registers its blueprints, commands and hooks itself; access comes first, so its
 # check runs before anything else a request triggers.
-FEATURES = ("access", "audit", "health", "catalog", "outbox", "applications", "deadlines", "jobs",
-            "stats", "portal", "staff", "window", "review", "admin", "demo", "observability")
+FEATURES = ("access", "audit", "health", "catalog", "uploads", "outbox", "applications",
+            "deadlines", "jobs", "stats", "portal", "staff", "window", "review", "admin",
+            "demo", "observability")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

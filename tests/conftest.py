@@ -11,7 +11,10 @@ the shipped catalog itself read ``workflows/`` (``COUNTY_WORKFLOWS``, ``county_w
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,9 +94,16 @@ COUNTY_WORKFLOWS = PROJECT_ROOT / "workflows"
 TEST_AUDIT_KEY = "an-audit-key-for-the-tests-of-32-bytes"
 
 
+# Uploaded files of this test process: never the instance folder, which the developer's server
+# uses. A test that counts files gives itself a store of its own (tests/online/conftest.py).
+TEST_UPLOADS = tempfile.mkdtemp(prefix="onething-test-uploads-")
+atexit.register(shutil.rmtree, TEST_UPLOADS, ignore_errors=True)
+
+
 def make_app(url: str, **config):
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                       "WORKFLOWS_DIR": TEST_WORKFLOWS, "AUDIT_KEY": TEST_AUDIT_KEY, **config})
+                       "WORKFLOWS_DIR": TEST_WORKFLOWS, "AUDIT_KEY": TEST_AUDIT_KEY,
+                       "UPLOAD_DIR": TEST_UPLOADS, **config})
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..core.database import db
 from ..engine.errors import flatten_messages
-from . import operations
+from . import operations, phone_codes
 from .demo_accounts import demo_password, ensure_demo_users
 from .models import User
 from .roles import Role
@@ -76,3 +76,11 @@ def demo():
         click.echo(f"  {username:<11} {demo_password(username):<22} {user.role:<10} "
                    f"{user.display_name}")
     db.session.commit()
+
+
+@users_cli.command("purge-codes")
+def purge_codes():
+    """Delete applicants' SMS sign-in codes expired for more than a day (safe to run daily)."""
+    count = phone_codes.purge_expired()
+    db.session.commit()
+    click.echo(f"{count} expired sign-in code(s) deleted")

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, db, enum_text, utcnow
@@ -57,3 +57,19 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class SignInCode(db.Model):
+    """A one-time code sent by SMS to sign an applicant in by their mobile number: stored as a
+    keyed hash, short-lived, dead after a few wrong tries or once used (access/phone_codes.py)."""
+
+    __tablename__ = "sign_in_codes"
+    __table_args__ = (Index("ix_sign_in_codes_phone_created_at", "phone", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    code_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 under SECRET_KEY, hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from ..core.problems import error_response, problem
 from ..engine.states import Trigger
 from .attempts import client
 from .citizens import current_citizen
+from .phone_sessions import current_phone
 from .roles import (
     CLERK_TRIGGERS,
     DEPARTMENT_ROLES,
@@ -34,6 +35,7 @@ class Rule:
     roles: frozenset[Role] = frozenset()
     public: bool = False
     citizen: bool = False  # an applicant who proved their query code
+    phone: bool = False  # an applicant signed in online by a one-time SMS code
 
 
 PUBLIC = Rule(public=True)
@@ -46,6 +48,9 @@ SUPERVISOR_ONLY = Rule(roles=frozenset({Role.SUPERVISOR}))
 BOARD = Rule(roles=frozenset({Role.SUPERVISOR, Role.ADMIN}))
 FIGURES = Rule(roles=frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}))  # no personal data
 CITIZEN = Rule(citizen=True)
+SIGNED_IN_APPLICANT = Rule(phone=True)
+# Uploaded files: staff who may see the application (the view checks its departments).
+FILE_READERS = Rule(roles=frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN}))
 
 RULES: dict[str, Rule] = {
     "health.healthz": PUBLIC,
@@ -118,6 +123,7 @@ RULES: dict[str, Rule] = {
     "portal.leave": PUBLIC,
     "portal.language": PUBLIC,
     "portal.text_size": PUBLIC,
+    "files.download": FILE_READERS,
     "pages.login": PUBLIC,
     "pages.logout": PUBLIC,
     "pages.account": ANY_STAFF,
@@ -194,9 +200,13 @@ def check_access():
         return None
     if rule.citizen and current_citizen() is not None:
         return None
+    if rule.phone and current_phone() is not None:
+        return None
     if user is None and not request.path.startswith("/api/"):
         if rule.citizen:  # an applicant's page: back to the look-up form
             return redirect(url_for("portal.lookup"))
+        if rule.phone:  # the online counter: sign in with a code, then back here
+            return redirect(url_for("online.sign_in", next=request.full_path.rstrip("?")))
         return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
     if user is None:
         response = problem(401, "Unauthorized", "sign in, or send an API token as "

@@ -82,9 +82,10 @@ def create_application(payload):
         abort(403, message="only a window clerk records applications made at the window")
     application, query_code = operations.create_application(
         bundle_code=payload["bundle"], channel=payload["channel"],
-        applicant=payload["applicant"], contact_phone=payload["contact_phone"],
-        form=payload["form"], materials=payload["materials"],
-        delivery_method=payload["delivery_method"], actor=current_actor(),
+        applicant=payload["applicant"], agent=payload["agent"],
+        contact_phone=payload["contact_phone"], form=payload["form"],
+        materials=payload["materials"], delivery_method=payload["delivery_method"],
+        actor=current_actor(),
     )
     viewer = viewer_of(user) if user is not None else CITIZEN_VIEWER
     body = {**application_detail(application, viewer), "query_code": query_code,

@@ -6,6 +6,7 @@ from ..catalog.cli import catalog_cli
 from ..catalog.operations import find_version
 from ..core.database import db, utcnow
 from ..engine.actors import SYSTEM
+from ..uploads import operations as attachments
 from . import drafts
 from .migration import count_running_elsewhere, migrate_applications
 
@@ -14,10 +15,13 @@ drafts_cli = AppGroup("drafts", help="Applications saved before they are submitt
 
 @drafts_cli.command("purge")
 def purge():
-    """Delete the drafts past their expiry (safe to run daily from cron)."""
-    count = drafts.purge_expired()
+    """Delete the drafts past their expiry and their uploaded files (safe to run daily from
+    cron)."""
+    purged = drafts.purge_expired()
     db.session.commit()
-    click.echo(f"{count} expired draft(s) deleted")
+    click.echo(f"{purged.drafts} expired draft(s) deleted, with {purged.attachments} "
+               f"attachment(s); {attachments.files_deleted_at_last_commit()} stored file(s) "
+               "deleted (a file another attachment shares is kept)")
 
 
 @catalog_cli.command("migrate")

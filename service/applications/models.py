@@ -67,6 +67,10 @@ class Application(db.Model):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id_number: Mapped[str] = mapped_column(String(18))
     contact_phone: Mapped[str] = mapped_column(String(20))
+    # Who applied for the applicant under a power of attorney (委托代理), or for a company as its
+    # agent: their name and resident ID. None: the applicant acted themselves.
+    agent_name: Mapped[str | None] = mapped_column(String(200))
+    agent_id_number: Mapped[str | None] = mapped_column(String(18))
     form: Mapped[dict] = mapped_column(JSONDocument)
     materials_handed_in: Mapped[list] = mapped_column(JSONDocument)
     materials_missing: Mapped[list] = mapped_column(JSONDocument)

@@ -66,6 +66,7 @@ class ApplicationNotFound(Missing):
 
 def create_application(*, bundle_code: str, channel: str, applicant: dict, contact_phone: str,
                        form: dict, materials: list[str], delivery_method: str, actor: Actor,
+                       agent: dict | None = None,
                        now: datetime | None = None) -> tuple[Application, str]:
     """Record a new application at intake. Returns it with its query code (shown once).
 
@@ -79,20 +80,10 @@ def create_application(*, bundle_code: str, channel: str, applicant: dict, conta
                                           "applications" if known
                                           else f"unknown bundle {bundle_code!r}"]})
     bundle = machine_for(version).bundle
-    errors: dict = {}
-    applicant_errors = _check_applicant(applicant, bundle.audience)
-    if applicant_errors:
-        errors["applicant"] = applicant_errors
-    try:
-        contact_phone = identifiers.phone(contact_phone)
-    except identifiers.InvalidIdentifier as error:
-        errors["contact_phone"] = [str(error)]
-    try:
-        answers = check_submission(bundle, form, materials)
-    except ValidationError as error:
-        errors.update(error.messages)
-    if errors:
-        raise ValidationError(errors)
+    checked = check_application(bundle, applicant=applicant, agent=agent,
+                                contact_phone=contact_phone, form=form, materials=materials)
+    applicant, agent, contact_phone, answers = (
+        checked["applicant"], checked["agent"], checked["contact_phone"], checked["form"])
 
     now = now or utcnow()
     query_code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
@@ -107,6 +98,8 @@ def create_application(*, bundle_code: str, channel: str, applicant: dict, conta
         applicant_name=applicant["name"].strip(),
         applicant_id_number=applicant["id_number"],
         contact_phone=contact_phone,
+        agent_name=agent["name"].strip() if agent else None,
+        agent_id_number=agent["id_number"] if agent else None,
         form=answers,
         materials_handed_in=sorted(set(materials)),
         materials_missing=[],
@@ -128,6 +121,43 @@ def create_application(*, bundle_code: str, channel: str, applicant: dict, conta
         _visit(application, VisitKind.INTAKE, actor, now)
     db.session.flush()
     return application, query_code
+
+
+def check_application(bundle, *, applicant: dict, contact_phone: str, form: dict,
+                      materials: list[str], agent: dict | None = None) -> dict:
+    """Every rule of ``bundle`` for a new application, without recording it: the applicant's
+    kind and identifier, the agent's resident ID, the phone, the form and the material codes.
+    Returns them normalised (``applicant``, ``agent``, ``contact_phone``, ``form``).
+
+    Raises:
+        ValidationError: keyed by the offending field, as ``create_application`` is.
+    """
+    errors: dict = {}
+    applicant = dict(applicant)
+    applicant_errors = _check_applicant(applicant, bundle.audience)
+    if applicant_errors:
+        errors["applicant"] = applicant_errors
+    if agent is not None:
+        agent = dict(agent)
+        try:
+            agent["id_number"] = identifiers.resident_id(agent.get("id_number", ""))
+        except identifiers.InvalidIdentifier as error:
+            errors["agent"] = {"id_number": [str(error)]}
+        if not agent.get("name", "").strip():
+            errors.setdefault("agent", {})["name"] = ["the agent's name is missing"]
+    try:
+        contact_phone = identifiers.phone(contact_phone)
+    except identifiers.InvalidIdentifier as error:
+        errors["contact_phone"] = [str(error)]
+    answers = {}
+    try:
+        answers = check_submission(bundle, form, materials)
+    except ValidationError as error:
+        errors.update(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return {"applicant": applicant, "agent": agent, "contact_phone": contact_phone,
+            "form": answers}
 
 
 def _check_applicant(applicant: dict, audience: ApplicantKind) -> dict:

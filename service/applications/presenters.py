@@ -40,6 +40,14 @@ def present_event(event: Event, staff_names: bool = True) -> dict:
 ANSWER_MASKS = {FieldType.RESIDENT_ID: mask_id, FieldType.MOBILE: mask_phone}
 
 
+def _agent(application: Application, personal_data: bool) -> dict | None:
+    if application.agent_name is None:
+        return None
+    id_number = application.agent_id_number
+    return {"name": application.agent_name,
+            "id_number": id_number if personal_data else mask_id(id_number)}
+
+
 def _masked(form: dict, definition: dict) -> dict:
     """The answers, with ID numbers and mobile numbers masked as the applicant's are."""
     masks = {field["code"]: ANSWER_MASKS[field["type"]] for field in definition["form"]
@@ -70,6 +78,7 @@ def present(application: Application, events: list[Event] | None = None,
         "channel": application.channel,
         "applicant": {"kind": application.applicant_kind, "name": application.applicant_name,
                       "id_number": id_number},
+        "agent": _agent(application, personal_data),
         "contact_phone": phone,
         "form": application.form if personal_data else _masked(application.form, definition),
         "materials_handed_in": application.materials_handed_in,

@@ -23,11 +23,20 @@ class ApplicantSchema(_Strict):
         "description": "resident ID number (GB 11643) or unified social credit code (GB 32100)"})
 
 
+class AgentSchema(_Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=40),
+                              metadata={"description": "the agent's resident ID number"})
+
+
 class ApplicationCreateSchema(_Strict):
     bundle = fields.String(required=True, validate=validate.Length(min=1, max=64),
                            metadata={"description": "bundle code"})
     channel = fields.String(required=True, validate=validate.OneOf(_values(Channel)))
     applicant = fields.Nested(ApplicantSchema, required=True)
+    agent = fields.Nested(AgentSchema, load_default=None, allow_none=True, metadata={
+        "description": "who applies for the applicant under a power of attorney (委托代理), "
+                       "which is then among the materials"})
     contact_phone = fields.String(required=True, validate=validate.Length(max=30))
     form = fields.Dict(keys=fields.String(), required=True,
                        metadata={"description": "answers to the bundle's merged form"})
@@ -95,10 +104,16 @@ class DraftApplicantSchema(_Strict):
     id_number = fields.String(validate=validate.Length(max=40))
 
 
+class DraftAgentSchema(_Strict):
+    name = fields.String(validate=validate.Length(max=200))
+    id_number = fields.String(validate=validate.Length(max=40))
+
+
 class DraftContentSchema(_Strict):
     """What is known so far; every field optional until the draft is submitted."""
 
     applicant = fields.Nested(DraftApplicantSchema)
+    agent = fields.Nested(DraftAgentSchema, allow_none=True)
     contact_phone = fields.String(validate=validate.Length(max=30))
     form = fields.Dict(keys=fields.String(validate=validate.Length(max=64)))
     materials = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
@@ -267,7 +282,14 @@ class ApplicationSummarySchema(Schema):
     updated_at = fields.DateTime()
 
 
+class AgentOutSchema(Schema):
+    name = fields.String()
+    id_number = fields.String(metadata={"description": "masked but for the window clerk"})
+
+
 class ApplicationSchema(ApplicationSummarySchema):
+    agent = fields.Nested(AgentOutSchema, allow_none=True, metadata={
+        "description": "who applied under a power of attorney; null: the applicant"})
     contact_phone = fields.String(metadata={"description": "masked but for the window clerk"})
     form = fields.Dict()
     materials_handed_in = fields.List(fields.String())

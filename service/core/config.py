@@ -78,6 +78,16 @@ class Config:
     OUTBOX_WEBHOOK_SECRET = os.environ.get("OUTBOX_WEBHOOK_SECRET", "")
     OUTBOX_WEBHOOK_TIMEOUT = float(os.environ.get("OUTBOX_WEBHOOK_TIMEOUT", "10"))
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")  # only the logging one exists yet
+    # The online counter (docs/ONLINE.md). Uploaded materials: where the files are kept (default:
+    # the instance folder's uploads/), how large one file may be, and the larger request body
+    # the upload routes alone accept (several files and the form).
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    UPLOAD_REQUEST_MAX_BYTES = int(os.environ.get("UPLOAD_REQUEST_MAX_BYTES", 32 * 1024 * 1024))
+    # Who checks an online applicant's name and resident ID: only "form-only" exists here (the
+    # ID's checksum and the name's form, never a real-name check); the province's service is one
+    # more implementation of service/identity/verification.py.
+    IDENTITY_VERIFIER = os.environ.get("IDENTITY_VERIFIER", "form-only")
     SLA_SWEEP_HOURS = os.environ.get("SLA_SWEEP_HOURS", "8-18")  # crontab hours, Asia/Shanghai
     STATS_ROLLUP_SECONDS = float(os.environ.get("STATS_ROLLUP_SECONDS", "60"))
     SESSION_COOKIE_HTTPONLY = True

@@ -27,8 +27,19 @@ def init_app(app) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, check_request)
 
 
+def accepts_uploads(view):
+    """Mark a view that takes uploaded files: its requests may be as large as
+    UPLOAD_REQUEST_MAX_BYTES, every other request stays within MAX_CONTENT_LENGTH."""
+    view.accepts_uploads = True
+    return view
+
+
 def check_request() -> Response | None:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "accepts_uploads", False):
+        limit = current_app.config["UPLOAD_REQUEST_MAX_BYTES"]
+        request.max_content_length = limit  # what reading the form enforces too
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
     try:

@@ -53,3 +53,13 @@ class FormOnlyVerifier:
             return Verification(False, real=False, field="id_number",
                                 message="身份证号码不正确，请核对（18位，最后一位可能是X）")
         return Verification(True, real=False, message=self.NOTICE)
+
+
+VERIFIERS = {"form-only": FormOnlyVerifier}
+
+
+def identity_verifier(name: str) -> IdentityVerifier:
+    """The verifier IDENTITY_VERIFIER names."""
+    if name not in VERIFIERS:
+        raise RuntimeError(f"IDENTITY_VERIFIER={name!r}: choose one of {', '.join(VERIFIERS)}")
+    return VERIFIERS[name]()

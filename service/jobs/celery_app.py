@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from flask import Flask
 
 from ..engine.calendar import SHANGHAI
-from .tasks import REDISPATCH, ROLLUP, SWEEP
+from .tasks import PURGE, REDISPATCH, ROLLUP, SWEEP
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -53,5 +53,7 @@ def beat_schedule(config) -> dict:
         "outbox-redispatch": {"task": REDISPATCH,
                               "schedule": config["OUTBOX_REDISPATCH_SECONDS"]},
         "stats-rollup": {"task": ROLLUP, "schedule": config["STATS_ROLLUP_SECONDS"]},
+        # At night (Asia/Shanghai), when nobody is filling in a draft that is about to expire.
+        "purge": {"task": PURGE, "schedule": crontab(minute=30, hour=3)},
     }
 

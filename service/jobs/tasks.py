@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from celery import shared_task
 from flask import current_app
 
+from ..access import phone_codes
+from ..applications import drafts
 from ..core.database import db, utcnow
 from ..deadlines.sweep import sweep
 from ..outbox import delivery
@@ -19,6 +21,7 @@ DELIVER = "outbox.deliver"
 REDISPATCH = "outbox.redispatch"
 SWEEP = "sla.sweep"
 ROLLUP = "stats.rollup"
+PURGE = "housekeeping.purge"
 
 
 def deliver_later(ids: Iterable[int], countdown: float | None = None) -> None:
@@ -66,3 +69,14 @@ def stats_rollup() -> None:
     refreshed = rollup.refresh(utcnow())
     db.session.commit()
     log.info("rollup recomputed: %s", refreshed)
+
+
+@shared_task(name=PURGE)
+def purge() -> None:
+    """Once a day: expired drafts with their uploaded files (`flask drafts purge`), and the
+    sign-in codes past their day (`flask users purge-codes`)."""
+    purged = drafts.purge_expired()
+    codes = phone_codes.purge_expired()
+    db.session.commit()
+    log.info("purged %d expired drafts (%d attachments), %d sign-in codes",
+             purged.drafts, purged.attachments, codes)

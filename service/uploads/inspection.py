@@ -50,6 +50,7 @@ class RefusalReason(StrEnum):
     TOO_MANY_PIXELS = "too_many_pixels"
     TOO_MANY_PAGES = "too_many_pages"
     ENCRYPTED_PDF = "encrypted_pdf"
+    INFECTED = "infected"  # a configured virus scanner found something (uploads/scanning.py)
 
 
 class UploadRefused(ValueError):
@@ -73,6 +74,7 @@ class Inspected:
 
 
 _IMAGE_TYPES = {"JPEG": MediaType.JPEG, "PNG": MediaType.PNG}
+SHOWN_NAME_LENGTH = 200  # as attachments.filename holds it
 _UNSAFE_NAME_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -176,4 +178,4 @@ def _damaged() -> UploadRefused:
 def _shown_name(declared_name: str) -> str:
     """The last component of the name the browser sent, without control characters."""
     last = re.split(r"[\\/]", declared_name or "")[-1]
-    return _UNSAFE_NAME_CHARACTERS.sub("", last)[:255]
+    return _UNSAFE_NAME_CHARACTERS.sub("", last)[:SHOWN_NAME_LENGTH]

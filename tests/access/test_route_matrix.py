@@ -3,16 +3,21 @@
 A new route without an access rule fails here, and so does a rule that lets the wrong role in.
 """
 
+import time
+
 import pytest
 
+from service.access.phone_sessions import SESSION_KEY as PHONE_SESSION_KEY
 from service.access.policy import RULES
 from tests.factories import create
 
-ROLES = [None, "citizen", "clerk", "reviewer", "supervisor", "admin"]
+# "applicant": signed in on the online counter with an SMS code (by phone, not by number).
+ROLES = [None, "citizen", "applicant", "clerk", "reviewer", "supervisor", "admin"]
+APPLICANTS = (None, "citizen", "applicant")
 # Ids that match nothing: a matrix run must not revoke or deactivate the accounts it uses.
 SAMPLE_VALUES = {"code": "newborn", "year": 2026, "user_id": 999999, "token_id": 999999,
-                 "draft_id": 999999, "request_id": 999999, "rating_id": 999999,
-                 "section": "items", "filename": "swagger-ui.css"}
+                 "draft_id": 999999, "request_id": 999999, "attachment_id": 999999,
+                 "rating_id": 999999, "section": "items", "filename": "swagger-ui.css"}
 
 
 def test_every_route_has_an_access_rule(app):
@@ -35,7 +40,8 @@ def _routes(app, number: str):
 def _allowed(endpoint: str, role: str | None) -> bool:
     rule = RULES[endpoint]
     return rule.public or (role == "citizen" and rule.citizen) or (
-        role not in (None, "citizen") and role in {each.value for each in rule.roles})
+        role == "applicant" and rule.phone) or (
+        role not in APPLICANTS and role in {each.value for each in rule.roles})
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[str(role) for role in ROLES])
@@ -44,8 +50,11 @@ def test_route_role_matrix(client, app, role):
     citizen_token = client.post("/api/citizen/session", json={
         "number": created["number"], "query_code": created["query_code"]}).get_json()["token"]
     headers = ({"Authorization": f"Bearer {citizen_token}"} if role == "citizen"
-               else client.staff.headers(role) if role else {})
+               else client.staff.headers(role) if role not in APPLICANTS else {})
     anonymous = app.test_client()  # no default credentials: only what ``headers`` carries
+    if role == "applicant":
+        with anonymous.session_transaction() as session:
+            session[PHONE_SESSION_KEY] = {"phone": "13912345678", "at": int(time.time())}
     checked = 0
     for endpoint, method, url in _routes(app, created["number"]):
         body = {} if method in ("POST", "PUT", "PATCH") else None
@@ -56,11 +65,12 @@ def test_route_role_matrix(client, app, role):
             assert status not in (401, 403), (endpoint, method, role, status)
             assert not (status == 302 and "/login" in response.headers.get("Location", "")
                         and endpoint != "pages.logout"), (endpoint, method, role)
-        elif role in (None, "citizen"):
+        elif role in APPLICANTS:
             assert status in (401, 302), (endpoint, method, role, status)
-            if status == 302:  # a page: to the staff sign-in, or to the applicant's look-up
+            if status == 302:  # a page: to the staff sign-in, the look-up, or the SMS sign-in
                 location = response.headers["Location"]
-                assert "/login" in location or location == "/", (endpoint, location)
+                assert ("/login" in location or location == "/"
+                        or location.startswith("/apply/sign-in")), (endpoint, location)
         else:
             assert status == 403, (endpoint, method, role, status)
         checked += 1
