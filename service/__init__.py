@@ -17,7 +17,7 @@ from .core.config import (
 # Each feature registers its blueprints, commands and hooks itself; access comes first, so its
 # check runs before anything else a request triggers.
 FEATURES = ("access", "audit", "health", "catalog", "uploads", "outbox", "applications",
-            "deadlines", "jobs", "stats", "portal", "staff", "window", "review", "admin",
+            "deadlines", "jobs", "stats", "portal", "online", "staff", "window", "review", "admin",
             "demo", "observability")
 
 

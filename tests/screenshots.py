@@ -9,6 +9,19 @@ pages with Debian's Chromium at a phone's size into ``docs/``:
 - ``status.png``: accepted, each department with its deadline;
 - ``status-delivered.png``: every item approved, delivered, rated.
 
+and the online counter as an applicant signed in by the texted code goes through it for the
+restaurant bundle, at the same size:
+
+- ``online-catalog.png``: the bundles one can apply for, by life event;
+- ``online-guide.png``: the restaurant bundle's guide: limits, fees, materials, items;
+- ``online-form.png``: its one form after a wrong ID number, the error at the field and above;
+- ``online-materials.png``: the materials, one file uploaded and another refused at its field;
+- ``online-receipt.png``: the 收件凭证 once submitted (not yet an acceptance);
+- ``online-correction.png``: the application as the applicant follows it, with the window's
+  one-time correction notice and the upload that answers it;
+- ``window-online.png`` (at a desk's size): the clerk's page of that online submission waiting
+  for pre-review, with its uploaded files to download;
+
 and the window clerk's pages at a desk's size (1366×768; the desk also at 1024 px):
 
 - ``window-desk.png``, ``window-desk-1024.png``: bundles, queues with their clocks, recent work;
@@ -43,6 +56,7 @@ import argparse
 import logging
 import re
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -69,12 +83,20 @@ from tests.browsing import (
 )
 from tests.conftest import PASSWORD, make_staff, staff_client
 from tests.factories import bundle_definition, create, decide, fire
+from tests.online.conftest import PHONE, SMS_LOGGER
+from tests.online.test_online_pages import BAD_ID, GOOD_ID, application_form
+from tests.uploads import files
+from tests.window.test_window_browser import fill_intake
+
+MEDIA_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 def prepared_app(database: Path):
-    """The app on a new SQLite database: migrated, calendar seeded, the newborn and restaurant
-    bundles published; and the departments of those bundles."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    """The app on a new SQLite database, its uploads in a folder beside it: migrated, calendar
+    seeded, the newborn and restaurant bundles published; and the departments of those
+    bundles."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                      "UPLOAD_DIR": str(database.parent / "uploads")})
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
         seed_from_library()
@@ -153,6 +175,7 @@ def take(out: Path) -> list[Path]:
             page.get_by_text("感谢您的评价！").wait_for()
             page.reload()  # the page as the applicant finds it when they come back
             page.screenshot(path=str(out / "status-delivered.png"), full_page=True)
+            online = photograph_online(app, client, live, page, out)
         with served(app) as live, browser_page(desk_page, DESK) as page:
             taken = photograph_window(app, client, live, page, out)
             taken += photograph_review(app, client, live, page, out)
@@ -171,7 +194,100 @@ def take(out: Path) -> list[Path]:
             taken += photograph_dashboard(live, page, out)
         with demo.app_context():
             db.engine.dispose()
-    return [out / "status.png", out / "status-delivered.png", *taken]
+    return [out / "status.png", out / "status-delivered.png", *online, *taken]
+
+
+class TextsSent(logging.Handler):
+    """What the logging SMS gateway writes: the texts that would have been sent."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(record.getMessage())
+
+    def last_code(self) -> str:
+        return re.search(r"验证码为 (\d{6})", self.texts[-1]).group(1)
+
+
+@contextmanager
+def texts_sent() -> Iterator[TextsSent]:
+    sms = logging.getLogger(SMS_LOGGER)
+    handler, level = TextsSent(), sms.level
+    sms.addHandler(handler)
+    sms.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        sms.removeHandler(handler)
+        sms.setLevel(level)
+
+
+def photograph_online(app, client, live: str, page, out: Path) -> list[Path]:
+    """An applicant's way through the online counter for the restaurant bundle, at a phone's
+    size; the clerk's page of the submission at a desk's, in the same browser."""
+    shots = {name: out / f"{name}.png" for name in (
+        "online-catalog", "online-guide", "online-form", "online-materials", "online-receipt",
+        "window-online", "online-correction")}
+    page.goto(f"{live}/apply")
+    page.screenshot(path=str(shots["online-catalog"]), full_page=True)
+    page.get_by_role("link", name=re.compile("开办餐饮店")).click()
+    page.get_by_role("link", name="在线申请").wait_for()
+    page.screenshot(path=str(shots["online-guide"]), full_page=True)
+    page.get_by_role("link", name="在线申请").click()
+    with texts_sent() as sent:
+        page.get_by_label("手机号码").fill(PHONE)
+        page.get_by_role("button", name="获取验证码").click()
+        code = page.get_by_label("短信验证码")
+        code.wait_for()  # the page after the code was sent
+        code.fill(sent.last_code())
+        page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="保存并继续：上传材料").wait_for()
+    fill_intake(page, application_form(app, applicant_id=BAD_ID))
+    page.get_by_role("button", name="保存并继续：上传材料").click()
+    page.locator(".error-summary").wait_for()
+    page.screenshot(path=str(shots["online-form"]), full_page=True)
+    page.locator("#field-applicant_id").fill(GOOD_ID)
+    page.get_by_role("button", name="保存并继续：上传材料").click()
+
+    materials = [material for material in bundle_definition(app, "restaurant").materials
+                 if not material.exempt]
+    *handed, missing = materials  # the last is left for the window's correction notice
+    page.get_by_role("button", name="上传所选文件").wait_for()
+    attach(page, handed[0].code, "租赁合同.pdf", files.pdf(3))
+    page.get_by_role("button", name="上传所选文件").click()
+    page.get_by_text("租赁合同.pdf").wait_for()
+    attach(page, handed[1].code, "平面图.pdf", b"MZ\x90\x00 not a pdf at all")
+    page.get_by_role("button", name="上传所选文件").click()
+    page.locator(".error-summary").wait_for()
+    page.screenshot(path=str(shots["online-materials"]), full_page=True)
+    later = [("平面图.png", files.png(1200, 900)), ("管理制度.pdf", files.pdf(4)),
+             ("招牌效果图.jpg", files.jpeg(800, 600)), ("承诺书.pdf", files.pdf())]
+    for material, (name, content) in zip(handed[1:], later, strict=False):
+        attach(page, material.code, name, content)
+    page.get_by_role("button", name="上传并继续：核对提交").click()
+    page.locator('input[name="declaration"]').check()
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("heading", name="收件凭证").wait_for()
+    page.screenshot(path=str(shots["online-receipt"]), full_page=True)
+    number = page.locator("dd.big").first.inner_text().strip()
+
+    with desk_page(page.context.browser) as (desk, errors):
+        sign_in(desk, live, "clerk", PASSWORD, f"/window/applications/{number}")
+        desk.screenshot(path=str(shots["window-online"]), full_page=True)
+    if errors:
+        raise SystemExit(f"console errors: {errors}")
+    fire(client, number, "request_correction", reason="材料不齐", data={"missing": [
+        {"material": missing.code, "note": "请上传有资质机构出具的检测报告"}]})
+    page.goto(f"{live}/apply/applications/{number}")
+    page.screenshot(path=str(shots["online-correction"]), full_page=True)
+    return list(shots.values())
+
+
+def attach(page, code: str, name: str, content: bytes) -> None:
+    page.locator(f"#file-{code}").set_input_files(
+        {"name": name, "mimeType": MEDIA_TYPES[name.rsplit(".", 1)[-1]], "buffer": content})
 
 
 def photograph_dashboard(live: str, page, out: Path) -> list[Path]:
@@ -270,6 +386,7 @@ def photograph_window(app, client, live: str, page, out: Path) -> list[Path]:
     page.get_by_label("公民身份号码").fill("110101199003070000")
     page.get_by_label("联系电话").fill("13912345678")
     page.get_by_role("button", name="提交收件").click()
+    page.locator(".error-summary").wait_for()  # the page the refusal rendered, not the click's
     shoot("window-intake.png")
     page.goto(f"{live}/window/applications/{in_correction['number']}")
     shoot("window-application.png")

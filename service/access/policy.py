@@ -123,6 +123,20 @@ RULES: dict[str, Rule] = {
     "portal.leave": PUBLIC,
     "portal.language": PUBLIC,
     "portal.text_size": PUBLIC,
+    # The online counter: what each bundle takes is public; applying needs a phone signed in.
+    "online.catalog": PUBLIC,
+    "online.bundle": PUBLIC,
+    "online.sign_in": PUBLIC,
+    "online.sign_out": PUBLIC,
+    "online.mine": SIGNED_IN_APPLICANT,
+    "online.form": SIGNED_IN_APPLICANT,
+    "online.upload": SIGNED_IN_APPLICANT,
+    "online.remove_upload": SIGNED_IN_APPLICANT,
+    "online.check": SIGNED_IN_APPLICANT,
+    "online.discard": SIGNED_IN_APPLICANT,
+    "online.receipt": PUBLIC,  # the link's signature is the proof
+    "online.application": SIGNED_IN_APPLICANT,
+    "online.supplement": SIGNED_IN_APPLICANT,
     "files.download": FILE_READERS,
     "pages.login": PUBLIC,
     "pages.logout": PUBLIC,
@@ -175,6 +189,7 @@ NO_STORE = frozenset({
     "tokens.create_token",
     "citizen.open_session",
     "portal.receipt",
+    "online.receipt",  # the submission's receipt carries the query code
     "pages.create_token",
     "users.reset_password",
     "admin.user",  # a new password, once

@@ -22,7 +22,16 @@ def init_app(app) -> None:
         """2026年11月26日 in Chinese, November 26, 2026 in English."""
         return format_date(day, format="long") if day else ""
 
+    app.add_template_filter(size_words, "file_size")
+
     @app.context_processor
     def preferences():
         return {"current_language": select_locale(),
                 "large_text": request.cookies.get("text") == "large"}
+
+
+def size_words(size: int) -> str:
+    """A file's size as people read it, in either language: 350 KB, 2.4 MB."""
+    if size < 1024 * 1024:
+        return f"{max(round(size / 1024), 1)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

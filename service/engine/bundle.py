@@ -65,6 +65,11 @@ class Material:
     exempt: bool  # an electronic certificate replaces the paper (免提交)
 
 
+# What an agent hands in besides a bundle's own materials (委托代理, 行政许可法 art. 29): never
+# one of a bundle's materials, so never among an application's materials handed in.
+POWER_OF_ATTORNEY = "power_of_attorney"
+
+
 @dataclass(frozen=True, slots=True)
 class SharedMaterial:
     """A certificate an item issues that items after it need: shared, not asked for."""

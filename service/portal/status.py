@@ -1,4 +1,8 @@
-"""What the status page shows, assembled from the application, its bundle and its clocks."""
+"""What the status page shows, assembled from the application, its bundle and its clocks.
+
+An application submitted online waits for the window's pre-review (预审): the applicant is told
+by which day the service centre must send a one-time correction notice, failing which it counts
+as accepted on the day it was received (行政许可法 art. 32, five working days, art. 82)."""
 
 from __future__ import annotations
 
@@ -15,12 +19,16 @@ from ..applications.ratings import rating_of
 from ..catalog.operations import machine_for
 from ..core.database import utcnow
 from ..engine.calendar import Unit, local_date
-from ..engine.states import ApplicationState, EventKind, ItemState
+from ..engine.deadlines import INTAKE_NOTICE_DAYS
+from ..engine.states import ApplicationState, Channel, EventKind, ItemState
+from ..workdays.operations import calendar_around
 from .wording import (
     APPLICATION_STATES,
     DELIVERY,
     ITEM_STATES,
     LEVELS,
+    ONLINE_PREREVIEW,
+    ONLINE_SUPPLEMENTED,
     OUTCOMES,
     PAUSE_CAUSES,
     STEPS,
@@ -51,13 +59,15 @@ def status_of(application: Application, today: date | None = None) -> dict:
                         "from": span["started_on"], "to": span["ended_on"],
                         "days": span["days"]} for span in item_time["paused_spans"]],
         })
+    received_on = local_date(application.created_at)
     return {
         "number": application.number,
         "bundle": bundle.name,
         "state": application.state,
-        "words": APPLICATION_STATES[application.state],
+        "words": _state_words(application, events),
+        "prereview": _prereview(application, events, received_on, today),
         "outcome": OUTCOMES.get(application.outcome),
-        "received_on": local_date(application.created_at),
+        "received_on": received_on,
         "clock": clock,
         "tasks": items,
         "todo": _todo(application, events, materials, bundle),
@@ -73,6 +83,28 @@ def status_of(application: Application, today: date | None = None) -> dict:
                       for result in operations.results(application)],
         "rated": rating_of(application),
     }
+
+
+def _noticed(events) -> bool:
+    """Whether the window has sent its one correction notice at intake."""
+    return last_event(events, None, EventKind.REQUEST_CORRECTION) is not None
+
+
+def _state_words(application: Application, events):
+    if application.channel == Channel.ONLINE and application.state == ApplicationState.SUBMITTED:
+        return ONLINE_SUPPLEMENTED if _noticed(events) else ONLINE_PREREVIEW
+    return APPLICATION_STATES[application.state]
+
+
+def _prereview(application: Application, events, received_on: date,
+               today: date) -> dict | None:
+    """Submitted online and not yet answered by a notice: the last day for one, as the window's
+    queue counts it, and whether it has passed."""
+    if (application.channel != Channel.ONLINE or application.state != ApplicationState.SUBMITTED
+            or _noticed(events)):
+        return None
+    due_on = calendar_around(today).add_working_days(received_on, INTAKE_NOTICE_DAYS)
+    return {"due_on": due_on, "passed": today > due_on}
 
 
 def _todo(application: Application, events, materials: dict, bundle) -> list[dict]:

@@ -21,6 +21,10 @@ APPLICATION_STATES = {
     ApplicationState.CONCLUDED: _l("已办结，等待领取或送达结果"),
     ApplicationState.DELIVERED: _l("已办结并送达"),
 }
+# Submitted online: waiting for the window's pre-review (预审), or, after its one correction
+# notice, for acceptance of what the applicant sent.
+ONLINE_PREREVIEW = _l("已收件，等待窗口预审")
+ONLINE_SUPPLEMENTED = _l("已收到您补交的材料，等待窗口受理")
 OUTCOMES = {
     Outcome.APPROVED: _l("全部准予"),
     Outcome.PARTLY_APPROVED: _l("部分准予"),

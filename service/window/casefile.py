@@ -3,14 +3,22 @@ and calls the applicant), with what the clerk may do next."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
+
+from flask_babel import lazy_gettext as _l
 
 from ..applications import operations
 from ..applications.models import Application
 from ..applications.presenters import last_event, present
 from ..catalog.operations import machine_for
-from ..engine.states import ApplicationState, EventKind, Trigger
+from ..core.i18n import size_words
+from ..engine.bundle import POWER_OF_ATTORNEY
+from ..engine.states import ApplicationState, Channel, EventKind, Trigger
 from ..staff.answers import shown_answer
+from ..uploads.inspection import MediaType
+from ..uploads.operations import of_application
+from ..uploads.scanning import ScanState
 from .intake import GROUPS
 from .queues import standing
 
@@ -28,13 +36,17 @@ def casefile(application: Application, calendar, today: date) -> dict:
     allowed = set(operations.allowed_triggers(application)["application"])
     row = standing([application], calendar, today)[0]
     accepted = any(event.trigger == EventKind.ACCEPT for event in events)
+    online = application.channel == Channel.ONLINE
     return {
         "application": body,
         "bundle": bundle,
         "due": row.due,
         "level": row.level,
+        "prereview": row.prereview,
         "answers": _answers(bundle, application.form),
-        "materials": _materials(bundle, application),
+        "online": online,
+        "materials": (_uploaded_materials(bundle, application, events) if online
+                      else _materials(bundle, application)),
         "actions": [trigger for trigger in ACTIONS if trigger in allowed],
         "documents": {
             "receipt": accepted,
@@ -64,3 +76,39 @@ def _materials(bundle, application: Application) -> list[dict]:
     return [{"code": material.code, "name": material.name, "exempt": material.exempt,
              "handed_in": material.code in handed_in, "missing": material.code in missing}
             for material in bundle.materials]
+
+
+_IMAGES = frozenset({MediaType.JPEG, MediaType.PNG})
+AGENT_MATERIAL = _l("授权委托书")
+
+
+def _uploaded_materials(bundle, application: Application, events) -> list[dict]:
+    """An online application's materials, each with the files uploaded for it: at submission
+    and, marked ``later``, in answer to a correction notice. A material is received when it has
+    a file; one an electronic certificate covers needs none."""
+    files = defaultdict(list)
+    for attachment in sorted(of_application(application.id),
+                             key=lambda attachment: (attachment.uploaded_at, attachment.id)):
+        files[attachment.material_code].append(attachment)
+    noticed = next((event.created_at for event in events if event.item_code is None
+                    and event.trigger == EventKind.REQUEST_CORRECTION), None)
+    missing = set(application.materials_missing)
+    names = [(material.code, material.name, material.exempt) for material in bundle.materials]
+    known = {code for code, _, _ in names}
+    names += [(code, AGENT_MATERIAL if code == POWER_OF_ATTORNEY else code, False)
+              for code in files if code not in known]  # an agent's, or an older version's
+    return [{"code": code, "name": name, "exempt": exempt, "missing": code in missing,
+             "handed_in": bool(files[code]),
+             "files": [_file(attachment, noticed) for attachment in files[code]]}
+            for code, name, exempt in names]
+
+
+def _file(attachment, noticed) -> dict:
+    return {"id": attachment.id, "filename": attachment.filename,
+            "size": size_words(attachment.size), "media_type": attachment.media_type,
+            "pages": attachment.pages, "scan_state": attachment.scan_state,
+            "uploaded_at": attachment.uploaded_at,
+            "image": attachment.media_type in _IMAGES,
+            # An infected file is listed, never served.
+            "downloadable": attachment.scan_state != ScanState.INFECTED,
+            "later": noticed is not None and attachment.uploaded_at > noticed}

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..access.actors import current_actor
 from ..applications import drafts, operations
 from ..catalog.operations import list_bundles
+from ..engine.states import Channel
 from ..engine.terms import Category
 from ..staff import wording as staff_wording
 from ..staff.forms import ActionForm
@@ -16,7 +17,15 @@ from .casefile import casefile
 from .forms import action_forms
 from .intake import DELIVERY_CHOICES
 from .queues import Queue, counts, recent, search, waiting
-from .wording import ACTIONS, BUSINESS_STAGES, LIFE_EVENTS, QUEUE_HELP, QUEUES
+from .wording import (
+    ACTIONS,
+    BUSINESS_STAGES,
+    LIFE_EVENTS,
+    MEDIA_TYPES,
+    QUEUE_HELP,
+    QUEUES,
+    SCAN_STATES,
+)
 
 QUEUE_PREVIEW = 5  # rows of each queue on the home page
 
@@ -25,6 +34,7 @@ QUEUE_PREVIEW = 5  # rows of each queue on the home page
 def words() -> dict:
     return {**staff_wording.words(), "queues": QUEUES, "queue_help": QUEUE_HELP,
             "action_words": ACTIONS, "delivery_choices": DELIVERY_CHOICES,
+            "media_types": MEDIA_TYPES, "scan_states": SCAN_STATES,
             "correction_days": current_app.config["CORRECTION_DAYS"]}
 
 
@@ -67,14 +77,21 @@ def applications():
     queue = request.args.get("queue", "")
     paging = Paging.from_request()
     working, day = calendar(), today()
+    channel = None
     if text:
         rows, total = search(text, working, day, paging.offset, paging.size)
         queue = None
     else:
         queue = Queue(queue) if queue in set(Queue) else Queue.INTAKE
-        rows, total = waiting(queue, working, day, paging.offset, paging.size)
+        channel = _channel(request.args.get("channel", ""))
+        rows, total = waiting(queue, working, day, paging.offset, paging.size, channel)
     return render_template("window/list.html", rows=rows, paging=paging.of(total), q=text,
-                           queue=queue, counts=counts())
+                           queue=queue, channel=channel, counts=counts())
+
+
+def _channel(value: str) -> Channel | None:
+    """The channel a list is narrowed to; anything else lists every channel."""
+    return Channel(value) if value in set(Channel) else None
 
 
 @bp.get("/applications/<number>")

@@ -3,7 +3,8 @@
 Three queues, each against the window's own limit in working days: applications waiting for
 the intake decision (5 days to send a correction notice, 行政许可法 art. 32), applications waiting
 for the applicant's correction (the notice's day), results waiting to be handed out (10 days,
-art. 44). The oldest first: they are the most urgent.
+art. 44). The oldest first: they are the most urgent. Applications submitted online wait in
+the first queue like the others, for the window's pre-review (预审), and may be listed alone.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..core.database import db
 from ..engine import identifiers
 from ..engine.calendar import WorkingCalendar, local_date
 from ..engine.deadlines import DELIVERY_DAYS, INTAKE_NOTICE_DAYS, level, short_limit_level
-from ..engine.states import ApplicationState, EventKind, Level
+from ..engine.states import ApplicationState, Channel, EventKind, Level
 
 
 class Queue(StrEnum):
@@ -47,20 +48,40 @@ class Row:
     due: date | None  # the window's limit for what the application waits for; None: nothing
     level: Level | None
 
+    @property
+    def prereview(self) -> bool:
+        """Submitted online, waiting for the window's pre-review (网上申请 · 待预审)."""
+        return (self.application.channel == Channel.ONLINE
+                and self.application.state == ApplicationState.SUBMITTED)
 
-def counts() -> dict[Queue, int]:
+
+@dataclass(frozen=True)
+class Counts:
+    queues: dict[Queue, int]
+    online_intake: int  # of the intake queue, those submitted online (待预审)
+
+
+def counts() -> Counts:
     rows = db.session.execute(
-        select(Application.state, func.count())
+        select(Application.state, Application.channel, func.count())
         .where(Application.state.in_(QUEUE_STATES.values()))
-        .group_by(Application.state))
-    found = {_QUEUE_OF_STATE[state]: count for state, count in rows}
-    return {queue: found.get(queue, 0) for queue in Queue}
+        .group_by(Application.state, Application.channel))
+    found = dict.fromkeys(Queue, 0)
+    online_intake = 0
+    for state, channel, count in rows:
+        found[_QUEUE_OF_STATE[state]] += count
+        if state == ApplicationState.SUBMITTED and channel == Channel.ONLINE:
+            online_intake = count
+    return Counts(found, online_intake)
 
 
 def waiting(queue: Queue, calendar: WorkingCalendar, today: date, offset: int = 0,
-            limit: int = 20) -> tuple[list[Row], int]:
-    """A page of the queue, the oldest first, and how many wait in all."""
+            limit: int = 20, channel: Channel | None = None) -> tuple[list[Row], int]:
+    """A page of the queue (of one channel's applications only, with ``channel``), the oldest
+    first, and how many wait in all."""
     query = select(Application).where(Application.state == QUEUE_STATES[queue])
+    if channel is not None:
+        query = query.where(Application.channel == channel)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = _applications(query.order_by(Application.id).offset(offset).limit(limit))
     return standing(page, calendar, today), total

@@ -6,6 +6,8 @@ from flask_babel import lazy_pgettext
 
 from ..engine.states import Trigger
 from ..engine.terms import Category
+from ..uploads.inspection import MediaType
+from ..uploads.scanning import ScanState
 from .queues import Queue
 
 QUEUES = {
@@ -48,4 +50,12 @@ ACTIONS = {
     Trigger.REFUSE: lazy_pgettext("action", "不予受理"),
     Trigger.DELIVER: lazy_pgettext("action", "送达结果"),
     Trigger.WITHDRAW: lazy_pgettext("action", "撤回申请"),
+}
+# An uploaded file, as the clerk sees it listed.
+MEDIA_TYPES = {MediaType.PDF: _l("PDF文件"), MediaType.JPEG: _l("JPEG图片"),
+               MediaType.PNG: _l("PNG图片")}
+SCAN_STATES = {
+    ScanState.NOT_SCANNED: _l("未查毒"),
+    ScanState.CLEAN: _l("已查毒"),
+    ScanState.INFECTED: _l("发现病毒，不可下载"),
 }

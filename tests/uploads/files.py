@@ -1,6 +1,7 @@
 """Real files of each kind, made by the same libraries that judge them."""
 
 import io
+import os
 
 from PIL import Image
 from pypdf import PdfWriter
@@ -28,4 +29,12 @@ def pdf(pages: int = 1, user_password: str | None = None) -> bytes:
         writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
     buffer = io.BytesIO()
     writer.write(buffer)
+    return buffer.getvalue()
+
+
+def noisy_png(width: int, height: int) -> bytes:
+    """A PNG that compresses as badly as a photograph: random pixels, about 3 bytes each."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(
+        buffer, format="PNG", compress_level=1)
     return buffer.getvalue()

@@ -1,0 +1,12 @@
+from flask import Blueprint
+
+from ..access.phone_sessions import current_phone
+from ..engine.identifiers import mask_phone
+
+bp = Blueprint("online", __name__, url_prefix="/apply", template_folder="templates")
+
+
+@bp.context_processor
+def signed_in() -> dict:
+    phone = current_phone()
+    return {"applicant_phone": mask_phone(phone) if phone else None}
