@@ -9,16 +9,15 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from ..access.actors import current_actor
-from ..access.citizens import read_receipt_token, receipt_token
+from ..access.citizens import receipt_token
 from ..applications import drafts
-from ..applications import operations as applications
 from ..applications.schemas import DraftContentSchema
 from ..catalog.operations import find_open_version, machine_for
 from ..core.input_guard import accepts_uploads
 from ..engine.calendar import local_date
 from ..engine.deadlines import INTAKE_NOTICE_DAYS
 from ..engine.states import Channel
-from ..portal.receipts import qr_svg, status_link
+from ..portal.receipts import qr_svg, receipt_of, status_link
 from ..staff.views import calendar
 from ..uploads import operations as uploads
 from ..uploads.inspection import UploadRefused
@@ -125,7 +124,7 @@ def upload(draft_id):
             return redirect(url_for(".upload", draft_id=draft.id))
     rows = checklist(bundle, draft.content, uploads.of_draft(draft.id))
     return render_template("online/materials.html", bundle=bundle, draft=draft, rows=rows,
-                           errors=errors, file_field=file_field,
+                           errors=errors,
                            exempt=[m for m in bundle.materials if m.exempt])
 
 
@@ -184,13 +183,9 @@ def discard(draft_id):
 @bp.get("/receipt/<token>")
 def receipt(token):
     """收件凭证: the application was received, not accepted; the window decides that."""
-    found = read_receipt_token(token)
-    if found is None:
-        abort(404)
-    number, query_code = found
-    application = applications.get_application(number)
+    application, query_code = receipt_of(token)
     received_on = local_date(application.created_at)
-    link = status_link(number)
+    link = status_link(application.number)
     bundle = machine_for(application.bundle_version).bundle
     return render_template(
         "online/receipt.html", application=application, query_code=query_code,

@@ -7,6 +7,9 @@ bp = Blueprint("online", __name__, url_prefix="/apply", template_folder="templat
 
 
 @bp.context_processor
-def signed_in() -> dict:
+def shared() -> dict:
+    from .materials import ACCEPTED, file_field
+
     phone = current_phone()
-    return {"applicant_phone": mask_phone(phone) if phone else None}
+    return {"applicant_phone": mask_phone(phone) if phone else None,
+            "file_field": file_field, "accepted": ACCEPTED}

@@ -74,7 +74,7 @@ def _page(found: Application, errors: dict):
                            view=status_of(found), notices=notices(found),
                            names=material_names(bundle),
                            files=uploads.of_application(found.id), errors=errors,
-                           file_field=file_field, item_field=ITEM)
+                           item_field=ITEM)
 
 
 @bp.post("/applications/<number>/materials")

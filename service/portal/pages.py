@@ -19,14 +19,13 @@ from ..access.citizens import (
     lookup_failed,
     lookup_wait,
     number_from_link,
-    read_receipt_token,
 )
 from ..applications import operations as applications
 from ..applications.ratings import RatingRefused, rate
 from ..core.limits import limiter
 from ..core.redirects import local_path
 from .forms import LookupForm, RatingForm
-from .receipts import qr_svg, status_link
+from .receipts import qr_svg, receipt_of, status_link
 from .status import status_of
 
 bp = Blueprint("portal", __name__, template_folder="templates")
@@ -97,12 +96,8 @@ def leave():
 
 @bp.get("/receipt/<token>")
 def receipt(token):
-    found = read_receipt_token(token)
-    if found is None:
-        abort(404)
-    number, query_code = found
-    application = applications.get_application(number)
-    link = status_link(number)
+    application, query_code = receipt_of(token)
+    link = status_link(application.number)
     return render_template("portal/receipt.html", view=status_of(application),
                            query_code=query_code, qr=qr_svg(link), link=link,
                            committed=application.bundle_version.definition["limits"])

@@ -5,9 +5,21 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import url_for
+from flask import abort, url_for
 
-from ..access.citizens import signed_link
+from ..access.citizens import read_receipt_token, signed_link
+from ..applications import operations as applications
+from ..applications.models import Application
+
+
+def receipt_of(token: str) -> tuple[Application, str]:
+    """The application a receipt's link names, with its query code; 404 for a link that is
+    forged or more than a week old."""
+    found = read_receipt_token(token)
+    if found is None:
+        abort(404)
+    number, query_code = found
+    return applications.get_application(number), query_code
 
 
 def status_link(number: str) -> str:

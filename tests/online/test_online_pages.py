@@ -6,6 +6,8 @@ both databases. The browser flow is in test_online_browser.py."""
 import io
 import re
 
+from werkzeug.test import EnvironBuilder
+
 from service.demo.samples import answers_for, resident_id
 from tests.access.test_pages import sign_in as staff_sign_in
 from tests.access.test_pages import text
@@ -42,9 +44,18 @@ def upload(applicant, draft_id: int, sent: dict, action: str = "upload"):
             for code, (name, content) in sent.items()}
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
                       text(applicant.get(f"/apply/drafts/{draft_id}/materials"))).group(1)
-    return applicant.post(f"/apply/drafts/{draft_id}/materials",
-                          data={**data, "csrf_token": token, "action": action},
-                          content_type="multipart/form-data")
+    return send_multipart(applicant, f"/apply/drafts/{draft_id}/materials",
+                          {**data, "csrf_token": token, "action": action})
+
+
+def send_multipart(browser, url: str, data: dict):
+    """POST ``data`` as multipart/form-data, closing the body after: werkzeug's test client
+    spools a body over 500 KB to a temporary file it leaves open."""
+    environ = EnvironBuilder(path=url, method="POST", data=data).get_environ()
+    try:
+        return browser.open(environ)
+    finally:
+        environ["wsgi.input"].close()
 
 
 def submit(applicant, draft_id: int, declaration: bool = True):
