@@ -87,6 +87,12 @@ def _due(calendar: WorkingCalendar, started_on: date, count: int, unit: Unit,
     return due
 
 
+def intake_notice_due(calendar: WorkingCalendar, received_on: date) -> date:
+    """The last day to send the one-time correction notice for an application received on
+    ``received_on``: after it, the application counts as accepted on that day (art. 32)."""
+    return calendar.add_working_days(received_on, INTAKE_NOTICE_DAYS)
+
+
 def level(today: date, committed_due: date, yellow_on: date) -> Level:
     if today > committed_due:
         return Level.RED

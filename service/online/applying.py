@@ -15,7 +15,7 @@ from ..applications.schemas import DraftContentSchema
 from ..catalog.operations import find_open_version, machine_for
 from ..core.input_guard import accepts_uploads
 from ..engine.calendar import local_date
-from ..engine.deadlines import INTAKE_NOTICE_DAYS
+from ..engine.deadlines import intake_notice_due
 from ..engine.states import Channel
 from ..portal.receipts import qr_svg, receipt_of, status_link
 from ..staff.views import calendar
@@ -190,5 +190,5 @@ def receipt(token):
     return render_template(
         "online/receipt.html", application=application, query_code=query_code,
         bundle=bundle, names=material_names(bundle), received_on=received_on,
-        decide_by=calendar().add_working_days(received_on, INTAKE_NOTICE_DAYS),
+        decide_by=intake_notice_due(calendar(), received_on),
         files=uploads.of_application(application.id), qr=qr_svg(link), link=link)

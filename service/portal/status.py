@@ -19,7 +19,7 @@ from ..applications.ratings import rating_of
 from ..catalog.operations import machine_for
 from ..core.database import utcnow
 from ..engine.calendar import Unit, local_date
-from ..engine.deadlines import INTAKE_NOTICE_DAYS
+from ..engine.deadlines import intake_notice_due
 from ..engine.states import ApplicationState, Channel, EventKind, ItemState
 from ..workdays.operations import calendar_around
 from .wording import (
@@ -103,7 +103,7 @@ def _prereview(application: Application, events, received_on: date,
     if (application.channel != Channel.ONLINE or application.state != ApplicationState.SUBMITTED
             or _noticed(events)):
         return None
-    due_on = calendar_around(today).add_working_days(received_on, INTAKE_NOTICE_DAYS)
+    due_on = intake_notice_due(calendar_around(today), received_on)
     return {"due_on": due_on, "passed": today > due_on}
 
 

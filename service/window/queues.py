@@ -23,7 +23,7 @@ from ..catalog.models import Bundle
 from ..core.database import db
 from ..engine import identifiers
 from ..engine.calendar import WorkingCalendar, local_date
-from ..engine.deadlines import DELIVERY_DAYS, INTAKE_NOTICE_DAYS, level, short_limit_level
+from ..engine.deadlines import DELIVERY_DAYS, intake_notice_due, level, short_limit_level
 from ..engine.states import ApplicationState, Channel, EventKind, Level
 
 
@@ -151,8 +151,7 @@ def standing(applications: list[Application], calendar: WorkingCalendar,
     for application in applications:
         due = None
         if application.state == ApplicationState.SUBMITTED:
-            due = calendar.add_working_days(local_date(application.created_at),
-                                            INTAKE_NOTICE_DAYS)
+            due = intake_notice_due(calendar, local_date(application.created_at))
         elif application.state == ApplicationState.CORRECTION:
             due = notices.get(application.id)
         elif application.state == ApplicationState.CONCLUDED:

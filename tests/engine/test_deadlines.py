@@ -19,6 +19,7 @@ from service.engine.deadlines import (
     ItemProgress,
     Level,
     deadlines,
+    intake_notice_due,
     level,
     merged_days,
     merged_spans,
@@ -43,6 +44,13 @@ def due(started_on, limits, pauses=(), extension=0) -> tuple[date, date]:
 
 
 TEN_AND_TWENTY = Limits(statutory=20, committed=10, unit=Unit.WORKING_DAYS)
+
+
+def test_the_correction_notice_is_due_five_working_days_after_receipt():
+    """Art. 32: received the day before National Day, the five days skip the holiday and count
+    its make-up Saturday."""
+    assert intake_notice_due(library_calendar(), d(9, 30)) == d(10, 13)
+    assert intake_notice_due(library_calendar(), d(11, 30)) == d(12, 7)
 
 
 # --- deadlines: working days, pauses ------------------------------------------------------------
