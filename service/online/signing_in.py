@@ -63,11 +63,15 @@ def sign_in():
 
 
 def _page(phone_form, code_form, pending: str | None, target: str, wait: int = 0):
-    # 200 with the errors, as the portal's forms answer: a 4xx page is a failed load to browsers.
-    return render_template("online/sign_in.html", phone_form=phone_form, code_form=code_form,
+    """200 with the errors, as the portal's forms answer (a 4xx page is a failed load to
+    browsers, and a wrong code's count on its code must commit); a wait that holds is a 429
+    with Retry-After, as the look-up's lockout is (nothing of it is in the database)."""
+    page = render_template("online/sign_in.html", phone_form=phone_form, code_form=code_form,
                            pending=mask_phone(pending) if pending else None,
-                           resend_to=pending, target=target,
-                           wait=wait, send=SEND, check=CHECK)
+                           resend_to=pending, target=target, send=SEND, check=CHECK)
+    if wait:
+        return page, 429, {"Retry-After": str(wait)}
+    return page
 
 
 @bp.post("/sign-out")

@@ -287,3 +287,12 @@ def test_only_the_upload_routes_take_a_large_body(app, applicant, upload_store):
     taken = upload(applicant, draft, {_to_upload(app): ("照片.png", photo)})
     assert taken.status_code == 302
     assert "照片.png" in text(applicant.get(f"/apply/drafts/{draft}/materials"))
+
+
+def test_a_second_code_within_the_minute_waits_with_retry_after(app, loaded, sms):
+    browser = app.test_client()
+    assert post(browser, "/apply/sign-in", {"action": "send", "phone": PHONE}).status_code == 302
+    again = post(browser, "/apply/sign-in", {"action": "send", "phone": PHONE})
+    assert again.status_code == 429 and 0 < int(again.headers["Retry-After"]) <= 60
+    assert "秒后再获取验证码" in text(again)
+    assert len([record for record in sms.records if "验证码为" in record.getMessage()]) == 1
