@@ -80,10 +80,13 @@ def check(bundle: Bundle, content: dict) -> Checked:
     """Every rule of the bundle (as submitting applies them), then the identity of whoever acts:
     the applicant, or the agent."""
     values = shown(bundle, content)
+    # A draft holds what was given so far: anything missing is checked as left empty.
+    applicant = {"kind": bundle.audience.value, "name": "", "id_number": "",
+                 **content.get("applicant", {})}
     try:
-        check_application(bundle, applicant=content["applicant"], agent=content.get("agent"),
-                          contact_phone=content["contact_phone"], form=content["form"],
-                          materials=[])
+        check_application(bundle, applicant=applicant, agent=content.get("agent"),
+                          contact_phone=content.get("contact_phone", ""),
+                          form=content.get("form", {}), materials=[])
     except ValidationError as invalid:
         errors = intake.field_errors(bundle, invalid.messages, values)
         agent = invalid.messages.get("agent")
@@ -96,7 +99,7 @@ def check(bundle: Bundle, content: dict) -> Checked:
     if acts_for_someone(bundle, content):
         person, names = content["agent"], {"name": AGENT_NAME, "id_number": AGENT_ID}
     else:
-        person, names = content["applicant"], {"name": APPLICANT_NAME, "id_number": APPLICANT_ID}
+        person, names = applicant, {"name": APPLICANT_NAME, "id_number": APPLICANT_ID}
     verification = verifier.verify(person["name"], person["id_number"])
     if not verification.passed:
         return Checked({names[verification.field]: verification.message}, verification)

@@ -296,3 +296,15 @@ def test_a_second_code_within_the_minute_waits_with_retry_after(app, loaded, sms
     assert again.status_code == 429 and 0 < int(again.headers["Retry-After"]) <= 60
     assert "秒后再获取验证码" in text(again)
     assert len([record for record in sms.records if "验证码为" in record.getMessage()]) == 1
+
+
+def test_a_draft_saved_empty_is_checked_as_left_empty_not_a_500(app, applicant):
+    saved = post(applicant, "/apply/newborn/form", {"action": "save", "acting": "self"})
+    assert saved.status_code == 302
+    draft = int(re.search(r"draft=(\d+)", saved.headers["Location"]).group(1))
+    check = applicant.get(f"/apply/drafts/{draft}/submit")
+    assert check.status_code == 200 and "请改正以下问题" in text(check)
+    assert applicant.get(f"/apply/drafts/{draft}/materials").status_code == 200
+    assert applicant.get("/apply/drafts/999999/materials").status_code == 404
+    nothing = post(applicant, "/apply/company_closure/form", {"action": "next"})
+    assert nothing.status_code == 200 and 'id="field-agent_id"' in text(nothing)
