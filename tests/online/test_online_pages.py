@@ -11,7 +11,7 @@ from werkzeug.test import EnvironBuilder
 from service.demo.samples import answers_for, resident_id
 from tests.access.test_pages import sign_in as staff_sign_in
 from tests.access.test_pages import text
-from tests.factories import bundle_definition, fire
+from tests.factories import bundle_definition, decide, fire
 from tests.online.conftest import PHONE, post, sign_in
 from tests.uploads import files
 
@@ -308,3 +308,20 @@ def test_a_draft_saved_empty_is_checked_as_left_empty_not_a_500(app, applicant):
     assert applicant.get("/apply/drafts/999999/materials").status_code == 404
     nothing = post(applicant, "/apply/company_closure/form", {"action": "next"})
     assert nothing.status_code == 200 and 'id="field-agent_id"' in text(nothing)
+
+
+def test_an_application_made_and_delivered_online_counts_as_fully_online(app, applicant, client):
+    """The dashboard's online share and 全程网办 come from these applications: delivered
+    electronically with no visit between submission and delivery."""
+    draft = start(app, applicant)
+    bundle = bundle_definition(app, "restaurant")
+    upload(applicant, draft, {material.code: (f"{material.name}.pdf", files.pdf())
+                              for material in bundle.materials if not material.exempt})
+    number = _number(applicant, submit(applicant, draft))
+    fire(client, number, "accept")
+    for item in bundle.execution_order():
+        decide(client, number, item)
+    fire(client, number, "deliver", data={"method": "electronic"})
+    figures = client.get("/api/stats", headers=client.staff.headers("admin")).get_json()
+    overall = figures["overall"]
+    assert overall["online_share"] == 1.0 and overall["fully_online_share"] == 1.0
