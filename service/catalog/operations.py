@@ -12,6 +12,7 @@ from ..core.database import db, utcnow
 from ..core.problems import Missing
 from ..engine.bundle import Bundle as BundleDefinition
 from ..engine.machine import BundleMachine, machines
+from ..engine.terms import Category
 from .canonical import documents
 from .definitions import Catalog, read_catalog
 from .models import Bundle, BundleVersion, VersionSource
@@ -133,6 +134,28 @@ def list_bundles(retired: bool = False) -> list[tuple[Bundle, BundleVersion]]:
     if not retired:
         query = query.where(Bundle.retired_at.is_(None))
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def find_bundles(published: list[tuple[Bundle, BundleVersion]], query: str = "",
+                 category: str = "", audience: str | None = None) -> list[dict]:
+    """Of ``published`` (list_bundles()), those whose name or description holds ``query``, in
+    ``category`` and for ``audience`` (person or company) where given: each as a list shows it."""
+    found = []
+    for bundle, version in published:
+        definition = version.definition
+        if audience and definition["audience"] != audience:
+            continue
+        if query and query not in bundle.name and query not in definition.get("description", ""):
+            continue
+        if category and category not in definition.get("categories", ()):
+            continue
+        found.append({"code": bundle.code, "name": bundle.name,
+                      "description": definition.get("description", ""),
+                      "item_count": len(definition["items"]),
+                      "committed": definition["limits"]["committed"],
+                      "unit": definition["limits"]["unit"],
+                      "categories": [Category(each) for each in definition.get("categories", ())]})
+    return found
 
 
 class BundleNotFound(Missing):

@@ -10,7 +10,7 @@ from ..access.actors import current_actor
 from ..access.phone_sessions import current_phone
 from ..applications import drafts
 from ..applications.models import Application
-from ..catalog.operations import find_open_version, list_bundles, machine_for
+from ..catalog.operations import find_bundles, find_open_version, list_bundles, machine_for
 from ..core.database import db
 from ..engine.states import ApplicantKind
 from ..engine.terms import Category
@@ -31,19 +31,7 @@ def catalog():
     chosen = request.args.get("category", "")
     chosen = Category(chosen) if chosen in categories else None
     query = request.args.get("q", "").strip()[:50]
-    found = []
-    for bundle, version in list_bundles():
-        definition = version.definition
-        if definition["audience"] != audience:
-            continue
-        if chosen and chosen not in definition.get("categories", ()):
-            continue
-        if query and query not in bundle.name and query not in definition.get("description", ""):
-            continue
-        found.append({"code": bundle.code, "name": bundle.name,
-                      "description": definition.get("description", ""),
-                      "item_count": len(definition["items"]),
-                      "limits": definition["limits"]})
+    found = find_bundles(list_bundles(), query, chosen or "", audience)
     return render_template("online/catalog.html", bundles=found, audience=audience,
                            categories=categories, chosen=chosen, query=query,
                            signed_in=current_phone() is not None)

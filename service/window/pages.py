@@ -5,9 +5,8 @@ from flask_login import current_user
 
 from ..access.actors import current_actor
 from ..applications import drafts, operations
-from ..catalog.operations import list_bundles
+from ..catalog.operations import find_bundles, list_bundles
 from ..engine.states import Channel
-from ..engine.terms import Category
 from ..staff import wording as staff_wording
 from ..staff.forms import ActionForm
 from ..staff.views import Paging, calendar, today
@@ -47,27 +46,10 @@ def home():
     owned, _ = drafts.list_drafts(current_actor(), limit=10)
     published = list_bundles()
     return render_template(
-        "window/home.html", bundles=_bundles(published, query, category), query=query,
+        "window/home.html", bundles=find_bundles(published, query, category), query=query,
         category=category, life_events=LIFE_EVENTS, business_stages=BUSINESS_STAGES,
         counts=counts(), previews=previews, recent=recent(current_user.id, working, day),
         drafts=owned, bundle_names={bundle.code: bundle.name for bundle, _ in published})
-
-
-def _bundles(published, query: str, category: str) -> list[dict]:
-    found = []
-    for bundle, version in published:
-        definition = version.definition
-        if query and query not in bundle.name and query not in definition.get("description", ""):
-            continue
-        if category and category not in definition.get("categories", ()):
-            continue
-        found.append({"code": bundle.code, "name": bundle.name,
-                      "description": definition.get("description", ""),
-                      "item_count": len(definition["items"]),
-                      "committed": definition["limits"]["committed"],
-                      "unit": definition["limits"]["unit"],
-                      "categories": [Category(each) for each in definition.get("categories", ())]})
-    return found
 
 
 @bp.get("/applications")
