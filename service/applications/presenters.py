@@ -164,6 +164,24 @@ def last_event(events: list[Event], item_code: str | None, kind: EventKind) -> E
                  if event.item_code == item_code and event.trigger == kind), None)
 
 
+def waiting_notices(application: Application, events: list[Event], bundle) -> list[dict]:
+    """The correction notices the applicant has still to answer: the window's at intake (item
+    None) while the application is in correction, and each department's whose item is; each
+    with its ``item``, ``department`` (None: the window's) and what ``correction_notice``
+    reads from it."""
+    names = {material.code: material.name for material in bundle.materials}
+    waiting = [(None, None)] if application.state == ApplicationState.CORRECTION else []
+    waiting += [(row.item_code, bundle.item(row.item_code).department.name)
+                for row in application.items if row.state == ItemState.CORRECTION]
+    found = []
+    for item_code, department in waiting:
+        event = last_event(events, item_code, EventKind.REQUEST_CORRECTION)
+        notice = (correction_notice(event, names) if event
+                  else {"at": None, "reason": None, "missing": [], "due_on": None})
+        found.append({"item": item_code, "department": department, **notice})
+    return found
+
+
 def correction_notice(event: Event, names: dict) -> dict:
     """A one-time correction notice, from its event: each material (``names``: code → name)
     with its note, and the day to hand them in by (none on notices recorded before notices had

@@ -11,12 +11,12 @@ from ..access.citizens import SESSION_KEY as CITIZEN_SESSION_KEY
 from ..access.phone_sessions import current_phone
 from ..applications import operations as applications
 from ..applications.models import Application
-from ..applications.presenters import correction_notice, last_event
+from ..applications.presenters import waiting_notices
 from ..catalog.operations import machine_for
 from ..core.database import db
 from ..core.input_guard import accepts_uploads
 from ..engine.errors import InvalidTriggerInput, TriggerNotAllowed
-from ..engine.states import ApplicationState, Channel, EventKind, ItemState, Trigger
+from ..engine.states import Channel, Trigger
 from ..portal.status import status_of
 from ..uploads import operations as uploads
 from ..uploads.inspection import UploadRefused, inspect
@@ -38,28 +38,6 @@ def _own(number: str, lock: bool = False) -> Application:
     return application
 
 
-def notices(application: Application) -> list[dict]:
-    """The correction notices waiting for the applicant: the window's (item None) and each
-    department's, with the materials each lists."""
-    bundle = machine_for(application.bundle_version).bundle
-    names = {material.code: material.name for material in bundle.materials}
-    waiting = []
-    if application.state == ApplicationState.CORRECTION:
-        waiting.append((None, None))
-    waiting += [(row.item_code, bundle.item(row.item_code).department.name)
-                for row in application.items if row.state == ItemState.CORRECTION]
-    if not waiting:
-        return []
-    events = applications.history(application)
-    found = []
-    for item_code, department in waiting:
-        event = last_event(events, item_code, EventKind.REQUEST_CORRECTION)
-        notice = correction_notice(event, names) if event else {"missing": [], "due_on": None,
-                                                                "reason": None}
-        found.append({"item": item_code, "department": department, **notice})
-    return found
-
-
 @bp.get("/applications/<number>")
 def application(number):
     found = _own(number)
@@ -69,10 +47,10 @@ def application(number):
 
 
 def _page(found: Application, errors: dict):
-    bundle = machine_for(found.bundle_version).bundle
-    return render_template("online/application.html", application=found,
-                           view=status_of(found), notices=notices(found),
-                           names=material_names(bundle),
+    view = status_of(found)
+    return render_template("online/application.html", application=found, view=view,
+                           notices=view["notices"],
+                           names=material_names(machine_for(found.bundle_version).bundle),
                            files=uploads.of_application(found.id), errors=errors,
                            item_field=ITEM)
 
@@ -83,7 +61,9 @@ def supplement(number):
     """Upload what a notice lists; the step is recorded as a supplement made online (no visit)."""
     found = _own(number, lock=True)  # locked: the supplement is a step of its history
     item = request.form.get(ITEM) or None
-    notice = next((each for each in notices(found) if each["item"] == item), None)
+    waiting = waiting_notices(found, applications.history(found),
+                              machine_for(found.bundle_version).bundle)
+    notice = next((each for each in waiting if each["item"] == item), None)
     if notice is None:
         abort(404)
     # Every file judged before any is kept: a refusal leaves the notice as it was, nothing of

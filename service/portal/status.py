@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from ..applications import operations
 from ..applications.clock_view import application_clock, item_clock
 from ..applications.models import Application
-from ..applications.presenters import correction_notice, last_event
+from ..applications.presenters import last_event, waiting_notices
 from ..applications.ratings import rating_of
 from ..catalog.operations import machine_for
 from ..core.database import utcnow
 from ..engine.calendar import Unit, local_date
 from ..engine.deadlines import intake_notice_due
-from ..engine.states import ApplicationState, Channel, EventKind, ItemState
+from ..engine.states import ApplicationState, Channel, EventKind
 from ..workdays.operations import calendar_around
 from .wording import (
     APPLICATION_STATES,
@@ -40,7 +40,6 @@ _HIDDEN_STEPS = {EventKind.START_REVIEW, EventKind.RECOMPUTE_DEADLINES}  # staff
 def status_of(application: Application, today: date | None = None) -> dict:
     today = today or local_date(utcnow())
     bundle = machine_for(application.bundle_version).bundle
-    materials = {material.code: material.name for material in bundle.materials}
     events = operations.history(application)
     spans = defaultdict(list)
     for span in operations.paused_spans(application, events):
@@ -60,6 +59,7 @@ def status_of(application: Application, today: date | None = None) -> dict:
                         "days": span["days"]} for span in item_time["paused_spans"]],
         })
     received_on = local_date(application.created_at)
+    notices = waiting_notices(application, events, bundle)
     return {
         "number": application.number,
         "bundle": bundle.name,
@@ -70,7 +70,8 @@ def status_of(application: Application, today: date | None = None) -> dict:
         "received_on": received_on,
         "clock": clock,
         "tasks": items,
-        "todo": _todo(application, events, materials, bundle),
+        "todo": _todo(notices),
+        "notices": notices,  # as waiting_notices gives them, for a page that takes answers
         "timeline": [
             {"on": local_date(event.created_at), "words": STEPS.get(event.trigger, event.trigger),
              "item": bundle.item(event.item_code).name if event.item_code else None,
@@ -107,23 +108,13 @@ def _prereview(application: Application, events, received_on: date,
     return {"due_on": due_on, "passed": today > due_on}
 
 
-def _todo(application: Application, events, materials: dict, bundle) -> list[dict]:
+def _todo(notices: list[dict]) -> list[dict]:
     """What the applicant must do now: every material the correction notices ask for, with
     what is wrong with it, and by when."""
-    notices = []
-    if application.state == ApplicationState.CORRECTION:
-        notices.append((None, None))
-    notices += [(row.item_code, bundle.item(row.item_code).department.name)
-                for row in application.items if row.state == ItemState.CORRECTION]
-    todo = []
-    for item_code, who in notices:
-        event = last_event(events, item_code, EventKind.REQUEST_CORRECTION)
-        notice = (correction_notice(event, materials) if event
-                  else {"reason": None, "missing": [], "due_on": None})
-        todo.append({"who": who, "reason": notice["reason"],
-                     "materials": [_wanted(entry) for entry in notice["missing"]],
-                     "due_on": notice["due_on"]})
-    return todo
+    return [{"who": notice["department"], "reason": notice["reason"],
+             "materials": [_wanted(entry) for entry in notice["missing"]],
+             "due_on": notice["due_on"]}
+            for notice in notices]
 
 
 def _wanted(entry: dict) -> str:
