@@ -19,7 +19,7 @@ from ..engine.errors import InvalidTriggerInput, TriggerNotAllowed
 from ..engine.states import Channel, Trigger
 from ..portal.status import status_of
 from ..uploads import operations as uploads
-from ..uploads.inspection import UploadRefused, inspect
+from ..uploads.inspection import UploadRefused
 from .blueprint import bp
 from .materials import FILES_PER_MATERIAL, file_field, material_names
 
@@ -69,28 +69,23 @@ def supplement(number):
     # Every file judged before any is kept: a refusal leaves the notice as it was, nothing of
     # this attempt stored.
     errors: dict[str, str] = {}
-    received: list[tuple[str, bytes, str]] = []
+    received: list[tuple[str, uploads.Judged]] = []
     for entry in notice["missing"]:
         code = entry["material"]
         sent = [each for each in request.files.getlist(file_field(code)) if each.filename]
         try:
             for upload in sent[:FILES_PER_MATERIAL]:
-                data = uploads.read_upload(upload.stream)
-                inspect(data, upload.filename, uploads.upload_limits())
-                received.append((code, data, upload.filename))
+                received.append((code, uploads.judge(uploads.read_upload(upload.stream),
+                                                     upload.filename)))
         except UploadRefused as refused:
             errors[code] = refused.message
     if not errors and not received and (item is None or notice["missing"]):
         errors["notice"] = _("请为清单中的材料选择要上传的文件")
     if errors:
         return _page(found, errors)
-    try:
-        for code, data, name in received:
-            uploads.attach(data, name, code, application_id=found.id)
-    except UploadRefused as refused:  # a configured virus scanner's finding
-        db.session.rollback()
-        return _page(_own(number), {code: refused.message})
-    handed_in = sorted({code for code, _data, _name in received})
+    for code, judged in received:
+        uploads.attach_judged(judged, code, application_id=found.id)
+    handed_in = sorted({code for code, _judged in received})
     try:
         applications.fire_on(found, Trigger.SUPPLEMENT, item, None,
                              {"materials": handed_in, "channel": Channel.ONLINE.value},

@@ -29,7 +29,14 @@ from sqlalchemy import Engine, delete, event, exists, func, select, text, update
 
 from ..core.database import db, utcnow
 from ..core.problems import Missing
-from .inspection import RefusalReason, UploadLimits, UploadRefused, inspect, read_within
+from .inspection import (
+    Inspected,
+    RefusalReason,
+    UploadLimits,
+    UploadRefused,
+    inspect,
+    read_within,
+)
 from .models import Attachment
 from .scanning import ScanState
 from .storage import UploadStore
@@ -58,30 +65,56 @@ def read_upload(stream: BinaryIO) -> bytes:
     return read_within(stream, upload_limits())
 
 
-def attach(data: bytes, declared_name: str, material_code: str, *, draft_id: int | None = None,
-           application_id: int | None = None, now: datetime | None = None) -> Attachment:
-    """Judge ``data`` by its content, keep it, and attach it to the draft or the application
-    (exactly one) as ``material_code``.
+@dataclass(frozen=True)
+class Judged:
+    """A file judged fit to keep: its bytes, what its content is, the scanner's word."""
+
+    data: bytes
+    found: Inspected
+    scan_state: ScanState
+
+
+def judge(data: bytes, declared_name: str) -> Judged:
+    """Judge ``data`` by its content and by the configured scanner, storing nothing.
 
     Raises:
-        UploadRefused: not a PDF, JPEG or PNG within the limits, or a scanner found a virus;
-            nothing is stored.
+        UploadRefused: not a PDF, JPEG or PNG within the limits, or a scanner found a virus.
     """
-    if (draft_id is None) == (application_id is None):
-        raise ValueError("an attachment belongs to a draft or to an application, not both")
     found = inspect(data, declared_name, upload_limits())
     scanned = current_app.extensions["virus_scanner"].scan(data)
     if scanned == ScanState.INFECTED:
         raise UploadRefused(RefusalReason.INFECTED, "文件未通过病毒检查，请换一个文件")
+    return Judged(data, found, scanned)
+
+
+def attach(data: bytes, declared_name: str, material_code: str, *, draft_id: int | None = None,
+           application_id: int | None = None, now: datetime | None = None) -> Attachment:
+    """Judge ``data`` (:func:`judge`), keep it, and attach it to the draft or the application
+    (exactly one) as ``material_code``.
+
+    Raises:
+        UploadRefused: as :func:`judge`; nothing is stored.
+    """
+    return attach_judged(judge(data, declared_name), material_code, draft_id=draft_id,
+                         application_id=application_id, now=now)
+
+
+def attach_judged(judged: Judged, material_code: str, *, draft_id: int | None = None,
+                  application_id: int | None = None, now: datetime | None = None) -> Attachment:
+    """Keep a file :func:`judge` passed, attached to the draft or the application (exactly
+    one): for files judged together before any is kept."""
+    if (draft_id is None) == (application_id is None):
+        raise ValueError("an attachment belongs to a draft or to an application, not both")
+    found = judged.found
     attachment = Attachment(
         draft_id=draft_id, application_id=application_id, material_code=material_code,
         digest=found.sha256, size=found.size, media_type=found.media_type,
-        filename=found.declared_name, pages=found.pages, scan_state=scanned,
+        filename=found.declared_name, pages=found.pages, scan_state=judged.scan_state,
         uploaded_at=now or utcnow())
     _hold_against_deletion(found.sha256)
     db.session.add(attachment)
     db.session.flush()  # the row first: on SQLite this takes the write lock (see above)
-    _store().put(found.sha256, data)
+    _store().put(found.sha256, judged.data)
     return attachment
 
 
