@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from ..engine.bundle import POWER_OF_ATTORNEY, Bundle
+from ..window.wording import POWER_OF_ATTORNEY_NAME
 from .form import acts_for_someone
 
 FILES_PER_MATERIAL = 10  # pages photographed one by one: enough, and a bound on abuse
 FILES_PER_DRAFT = 60
 ACCEPTED = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-POWER_OF_ATTORNEY_NAME = _l("授权委托书")
 
 
 @dataclass

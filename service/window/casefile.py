@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from ..applications import operations
 from ..applications.models import Application
 from ..applications.presenters import last_event, present
@@ -21,6 +19,7 @@ from ..uploads.operations import of_application
 from ..uploads.scanning import ScanState
 from .intake import GROUPS
 from .queues import standing
+from .wording import POWER_OF_ATTORNEY_NAME
 
 # What a clerk does, in the order the page offers it.
 ACTIONS = (Trigger.ACCEPT, Trigger.REQUEST_CORRECTION, Trigger.SUPPLEMENT, Trigger.REFUSE,
@@ -79,7 +78,6 @@ def _materials(bundle, application: Application) -> list[dict]:
 
 
 _IMAGES = frozenset({MediaType.JPEG, MediaType.PNG})
-AGENT_MATERIAL = _l("授权委托书")
 
 
 def _uploaded_materials(bundle, application: Application, events) -> list[dict]:
@@ -95,7 +93,7 @@ def _uploaded_materials(bundle, application: Application, events) -> list[dict]:
     missing = set(application.materials_missing)
     names = [(material.code, material.name, material.exempt) for material in bundle.materials]
     known = {code for code, _, _ in names}
-    names += [(code, AGENT_MATERIAL if code == POWER_OF_ATTORNEY else code, False)
+    names += [(code, POWER_OF_ATTORNEY_NAME if code == POWER_OF_ATTORNEY else code, False)
               for code in files if code not in known]  # an agent's, or an older version's
     return [{"code": code, "name": name, "exempt": exempt, "missing": code in missing,
              "handed_in": bool(files[code]),

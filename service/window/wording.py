@@ -59,3 +59,5 @@ SCAN_STATES = {
     ScanState.CLEAN: _l("已查毒"),
     ScanState.INFECTED: _l("发现病毒，不可下载"),
 }
+# The material an agent adds to a bundle's own (engine.bundle.POWER_OF_ATTORNEY).
+POWER_OF_ATTORNEY_NAME = _l("授权委托书")
