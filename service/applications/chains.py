@@ -13,7 +13,7 @@ from itertools import groupby
 from sqlalchemy import String, Text, func, select, type_coerce
 
 from ..audit.chain import Chain, Head, Link
-from ..core.database import db
+from ..core.database import db, in_batches
 from .events import event_fields
 from .models import Application, Event
 
@@ -37,8 +37,8 @@ class EventChains:
         those of ``numbers``; each with all its events."""
         if numbers is not None:
             numbers = sorted(numbers)
-            for start in range(0, len(numbers), _BATCH):
-                yield from self._read(Application.number.in_(numbers[start:start + _BATCH]))
+            for batch in in_batches(numbers, _BATCH):
+                yield from self._read(Application.number.in_(batch))
         else:
             yield from self._read(None, since)
 

@@ -1,6 +1,8 @@
 """The SQLAlchemy extension, its naming convention and the column types every feature shares."""
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -53,6 +55,16 @@ def enum_text(enum, length: int, name: str | None = None) -> Enum:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+T = TypeVar("T")
+
+
+def in_batches(keys: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``keys`` in slices of at most ``size``: the keys one ``IN (…)`` takes (PostgreSQL binds
+    at most 65,535 parameters a statement). itertools.batched comes with Python 3.12."""
+    for start in range(0, len(keys), size):
+        yield keys[start:start + size]
 
 
 @event.listens_for(Engine, "connect")

@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_, un
 
 from ..applications.models import Application, ApplicationItem, Event
 from ..catalog.models import BundleVersion
-from ..core.database import db
+from ..core.database import db, in_batches
 from ..engine.states import ITEM_DECIDED, ApplicationState, Channel, DeliveryMethod, ItemState
 from .models import DailyDepartmentFigures, DailyFigures, DailyTurnarounds, RollupMark
 from .sql import Period, count_where, end_of, local_day, start_of
@@ -145,7 +145,7 @@ def sums_by_version(period: Period, stale: list[tuple[date, int]]) -> list:
                *(func.sum(getattr(rolled, name)).label(name) for name in SUMS))
         .where(*period.holds_day(rolled.day), _fresh(rolled, stale))
         .group_by(rolled.bundle_version_id)).all()
-    for pairs in _batches(stale):
+    for pairs in in_batches(stale, KEYS_PER_STATEMENT):
         rows += db.session.execute(
             select(Application.bundle_version_id, *application_sums())
             .where(*received_as(pairs), *period.holds(Application.created_at))
@@ -163,7 +163,7 @@ def turnaround_counts(period: Period, stale: list[tuple[date, int]]):
              .join(BundleVersion, BundleVersion.id == rolled.bundle_version_id)
              .where(*period.holds_day(rolled.day), _fresh(rolled, stale))]
     app = Application
-    for pairs in _batches(stale):
+    for pairs in in_batches(stale, KEYS_PER_STATEMENT):
         parts.append(
             select(app.bundle_code, app.turnaround_days, func.count())
             .where(*received_as(pairs), *period.holds(app.created_at),
@@ -181,7 +181,7 @@ def received_by_day(period: Period, stale: list[tuple[date, int]]) -> Counter[da
         .where(*period.holds_day(rolled.day), _fresh(rolled, stale))
         .group_by(rolled.day)).all()))
     day = local_day(Application.created_at)
-    for pairs in _batches(stale):
+    for pairs in in_batches(stale, KEYS_PER_STATEMENT):
         counts.update(dict(db.session.execute(
             select(day, func.count())
             .where(*received_as(pairs), *period.holds(Application.created_at))
@@ -202,7 +202,7 @@ def decisions_by_department(period: Period, departments: frozenset[str] | None) 
                tuple_(rolled.day, rolled.department_code).not_in(stale), *mine)
         .group_by(rolled.department_code)).all()
     mine = [item.department_code.in_(departments)] if departments is not None else []
-    for pairs in _batches(stale):
+    for pairs in in_batches(stale, KEYS_PER_STATEMENT):
         rows += db.session.execute(
             select(item.department_code, *decision_sums())
             .where(*decided_as(pairs), *period.holds(item.decided_at), *mine)
@@ -248,12 +248,12 @@ def refresh(now: datetime, everything: bool = False) -> Refreshed:
         decided = db.session.scalar(select(func.count()).select_from(DailyDepartmentFigures))
     else:
         stale_by_received, stale_by_decided = stale_received(Period()), stale_decided(Period())
-        for pairs in _batches(stale_by_received):
+        for pairs in in_batches(stale_by_received, KEYS_PER_STATEMENT):
             for table in by_received:
                 db.session.execute(delete(table).where(
                     tuple_(table.day, table.bundle_version_id).in_(pairs)))
             _recompute_received(received_as(pairs))
-        for pairs in _batches(stale_by_decided):
+        for pairs in in_batches(stale_by_decided, KEYS_PER_STATEMENT):
             rolled = DailyDepartmentFigures
             db.session.execute(delete(rolled).where(
                 tuple_(rolled.day, rolled.department_code).in_(pairs)))
@@ -286,8 +286,3 @@ def _recompute_decided(where: list) -> None:
         ["day", "department_code", *DECISION_SUMS],
         select(day, item.department_code, *decision_sums())
         .where(item.state.in_(ITEM_DECIDED), *where).group_by(day, item.department_code)))
-
-
-def _batches(keys: list) -> list[list]:
-    return [keys[start:start + KEYS_PER_STATEMENT]
-            for start in range(0, len(keys), KEYS_PER_STATEMENT)]

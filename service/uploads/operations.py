@@ -19,7 +19,7 @@ lost, and only costs its space.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -27,7 +27,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import Engine, delete, event, exists, func, select, text, update
 
-from ..core.database import db, utcnow
+from ..core.database import db, in_batches, utcnow
 from ..core.problems import Missing
 from .inspection import (
     Inspected,
@@ -150,7 +150,7 @@ def forget_drafts(draft_ids: Iterable[int]) -> int:
     """Delete the attachments of these drafts (before the drafts themselves); their files go
     after the commit where no other row refers to them. Returns how many attachments."""
     forgotten = 0
-    for chunk in _chunks(list(draft_ids)):
+    for chunk in in_batches(list(draft_ids), _IN_CHUNKS_OF):
         digests = list(db.session.scalars(delete(Attachment).where(
             Attachment.draft_id.in_(chunk)).returning(Attachment.digest)))
         _release(digests)
@@ -181,11 +181,6 @@ def _store() -> UploadStore:
 def _listed(owned) -> list[Attachment]:
     return list(db.session.scalars(select(Attachment).where(owned)
                                    .order_by(Attachment.material_code, Attachment.id)))
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), _IN_CHUNKS_OF):
-        yield ids[start:start + _IN_CHUNKS_OF]
 
 
 def _lock_key(digest: str):
