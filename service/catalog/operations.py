@@ -136,6 +136,16 @@ def list_bundles(retired: bool = False) -> list[tuple[Bundle, BundleVersion]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def bundle_names(codes) -> dict[str, str]:
+    """Each bundle's name by code, for ``codes`` (the retired too): for lists, without loading
+    any version's definition."""
+    codes = set(codes)
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(Bundle.code, Bundle.name)
+                                   .where(Bundle.code.in_(codes))).all())
+
+
 def find_bundles(published: list[tuple[Bundle, BundleVersion]], query: str = "",
                  category: str = "", audience: str | None = None) -> list[dict]:
     """Of ``published`` (list_bundles()), those whose name or description holds ``query``, in

@@ -10,7 +10,13 @@ from ..access.actors import current_actor
 from ..access.phone_sessions import current_phone
 from ..applications import drafts
 from ..applications.models import Application
-from ..catalog.operations import find_bundles, find_open_version, list_bundles, machine_for
+from ..catalog.operations import (
+    bundle_names,
+    find_bundles,
+    find_open_version,
+    list_bundles,
+    machine_for,
+)
 from ..core.database import db
 from ..engine.states import ApplicantKind
 from ..engine.terms import Category
@@ -55,6 +61,7 @@ def mine():
     applications = db.session.scalars(
         select(Application).where(Application.contact_phone == phone)
         .order_by(Application.id.desc()).limit(MINE_SHOWN)).all()
-    names = {bundle.code: bundle.name for bundle, _ in list_bundles(retired=True)}
+    names = bundle_names([draft.bundle_code for draft in owned]
+                         + [application.bundle_code for application in applications])
     return render_template("online/mine.html", drafts=owned, applications=applications,
                            names=names, states=APPLICATION_STATES, phone=phone)

@@ -25,7 +25,7 @@ from ..applications.models import (
 )
 from ..applications.ratings import BAD_GRADES
 from ..catalog.models import Bundle, BundleVersion, Department
-from ..catalog.operations import machine_for
+from ..catalog.operations import bundle_names, machine_for
 from ..core.database import db, utcnow
 from ..engine.states import (
     ITEM_RUNNING,
@@ -97,8 +97,7 @@ def turnaround_stats(since: date | None = None, until: date | None = None) -> di
     for sums in sums_by_bundle.values():
         overall.add(sums)
     ranks = _turnarounds(period, stale)
-    names = dict(db.session.execute(select(Bundle.code, Bundle.name)
-                                    .where(Bundle.code.in_(sums_by_bundle))).all())
+    names = bundle_names(sums_by_bundle)
     bundles = [_figures(code, names[code], sums, ranks.get(code))
                for code, sums in sorted(sums_by_bundle.items())]
     return {"bundles": [figures.as_dict() for figures in bundles],

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import raiseload
 
 from ..applications.models import Application, Event
-from ..catalog.models import Bundle
+from ..catalog.operations import bundle_names
 from ..core.database import db
 from ..engine import identifiers
 from ..engine.calendar import WorkingCalendar, local_date
@@ -144,9 +144,7 @@ def standing(applications: list[Application], calendar: WorkingCalendar,
     committed deadline), and today's level."""
     notices = _correction_due(application.id for application in applications
                               if application.state == ApplicationState.CORRECTION)
-    names = dict(db.session.execute(select(Bundle.code, Bundle.name).where(
-        Bundle.code.in_({application.bundle_code for application in applications})))
-        .all()) if applications else {}
+    names = bundle_names(application.bundle_code for application in applications)
     rows = []
     for application in applications:
         due = None
